@@ -1,0 +1,3 @@
+"""Dân vận KG: load → reason → validate → store."""
+
+__version__ = "0.1.0"
