@@ -1,29 +1,41 @@
 """Where the package's data files are: the ontology, the shapes, the sources and the named queries.
 
-They ship as package data (``graph.ontology``, ``graph.queries`` map to the top-level ``ontology/``
-and ``queries/`` folders in pyproject.toml), so an installed copy finds them without the checkout.
+An installed copy ships them as package data (pyproject maps the top-level ``ontology/`` and ``queries/``
+folders to ``graph.ontology`` and ``graph.queries``). In a checkout, and under an editable install,
+those two packages do not exist — setuptools' editable finder cannot map a subpackage to a folder outside
+its parent — so the folders are read in place.
 """
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
+
+_CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-def _ttl(package: str) -> list[Traversable]:
-    return sorted((p for p in files(package).iterdir() if p.name.endswith(".ttl")), key=lambda p: p.name)
+def _folder(package: str, checkout_folder: str) -> Traversable:
+    try:
+        return files(package)
+    except ModuleNotFoundError:
+        return _CHECKOUT / checkout_folder
+
+
+def _ending(folder: Traversable, suffix: str) -> list[Traversable]:
+    return sorted((p for p in folder.iterdir() if p.name.endswith(suffix)), key=lambda p: p.name)
 
 
 def ontology_files() -> list[Traversable]:
     """The OWL ontology and the reference vocabularies (document types, levels); not the shapes."""
-    return [p for p in _ttl("graph.ontology") if p.name != "shapes.ttl"]
+    return [p for p in _ending(_folder("graph.ontology", "ontology"), ".ttl") if p.name != "shapes.ttl"]
 
 
 def shapes_file() -> Traversable:
-    return files("graph.ontology") / "shapes.ttl"
+    return _folder("graph.ontology", "ontology") / "shapes.ttl"
 
 
 def source_files() -> list[Traversable]:
-    return _ttl("graph.sources")
+    return _ending(files("graph.sources"), ".ttl")
 
 
 def query_files() -> list[Traversable]:
-    return sorted((p for p in files("graph.queries").iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return _ending(_folder("graph.queries", "queries"), ".rq")
