@@ -1,0 +1,282 @@
+"""The ``danvan`` command. The only place that turns exceptions into messages and exit codes.
+
+Exit codes (DESIGN §3): 0 ok · 1 the data does not conform (report printed, previous store untouched)
+· 2 an error (a file that does not parse, a bad setting or argument, no store yet, a bad query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Callable, Sequence
+
+from graph.errors import DanvanError, ValidationFailed
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+VALIDATE_FORMATS = ("text", "turtle", "json")
+QUERY_FORMATS = ("table", "csv", "tsv", "json")
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "jsonld")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return args.func(args)
+    except ValidationFailed as e:
+        out = sys.stdout if args.command == "validate" else sys.stderr
+        _write_report(e.result, getattr(args, "format", "text") if args.command == "validate" else "text", out)
+        print(f"danvan: {e}", file=sys.stderr)
+        return EXIT_NONCONFORMING
+    except DanvanError as e:
+        print(f"danvan: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # `danvan query … | head` closed the pipe: not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK
+    except OSError as e:
+        # A file we were told to read or write (e.g. export -o) is not usable: say which and why.
+        print(f"danvan: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("danvan: interrupted", file=sys.stderr)
+        return 130
+
+
+# ----------------------------------------------------------------------------------------- arguments
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="danvan",
+        description="Dân vận KG: build, validate, query, serve and export the knowledge graph.",
+        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 an error.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="load, reason, validate and store the graph (swapped in atomically)")
+    _store_arg(b)
+    _sources_arg(b)
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="load, reason and validate in memory; no store written")
+    v.add_argument("--format", choices=VALIDATE_FORMATS, default="text", help="report format (default text)")
+    _sources_arg(v)
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", help="run a named query (see queries/) or a .rq file against the store")
+    q.add_argument("query", metavar="NAME|FILE.rq")
+    q.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a parameter value (repeatable); bound as a typed term, never pasted into the query")
+    q.add_argument("--format", choices=QUERY_FORMATS, default="table",
+                   help="table (aligned text; Turtle for CONSTRUCT) or a SPARQL results format (default table)")
+    _store_arg(q)
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("serve", help="serve the web app and the SPARQL endpoint (waitress)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=None, help="port (default $PORT, else 8080)")
+    s.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    _store_arg(s)
+    s.set_defaults(func=cmd_serve)
+
+    e = sub.add_parser("export", help="write the whole dataset, named graphs kept")
+    e.add_argument("--format", choices=EXPORT_FORMATS, default="nquads", help="default nquads")
+    e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _store_arg(e)
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", type=Path, default=None,
+                   help="store directory (default $DANVAN_STORE, else ~/.local/share/danvan/store)")
+
+
+def _sources_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources", metavar="DIR", type=Path, default=None,
+                   help="developer option: read the source files (*.ttl) from DIR instead of the packaged ones")
+
+
+def _store_dir(args: argparse.Namespace) -> Path:
+    from graph import settings
+
+    return args.store if args.store is not None else settings.default_store_dir()
+
+
+def _progress() -> Callable[[str], None] | None:
+    # Progress is for a person watching; in pipes and CI logs it would only be noise.
+    if not sys.stderr.isatty():
+        return None
+    return lambda msg: print(f"· {msg}", file=sys.stderr, flush=True)
+
+
+def _source_files(args: argparse.Namespace) -> dict:
+    if args.sources is None:
+        return {}
+    from graph.errors import ConfigError
+
+    if not args.sources.is_dir():
+        raise ConfigError(f"--sources {str(args.sources)!r} is not a directory; give a folder of *.ttl files")
+    files = sorted(args.sources.glob("*.ttl"))
+    if not files:
+        raise ConfigError(f"--sources {str(args.sources)!r} holds no *.ttl file")
+    return {"sources": files}
+
+
+# ----------------------------------------------------------------------------------------- commands
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from graph.build import build
+
+    store_dir = _store_dir(args)
+    result = build(store_dir, progress=_progress(), **_source_files(args))
+    v = result.validation
+    print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
+          f"{v.warnings} warning(s) → {store_dir}")
+    if v.warnings:
+        print(v.text(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from graph.build import check
+
+    result, _sources = check(progress=_progress(), **_source_files(args))
+    _write_report(result, args.format, sys.stdout)
+    return EXIT_OK if result.conforms else EXIT_NONCONFORMING
+
+
+def _write_report(result, fmt: str, out) -> None:
+    if fmt == "turtle":
+        out.write(result.turtle())
+    elif fmt == "json":
+        import json
+
+        json.dump(result.as_json(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(result.text())
+        if not result.text().endswith("\n"):
+            out.write("\n")
+    out.flush()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from graph import named_queries
+    from graph.errors import QueryParameterError
+    from graph.store import open_store
+
+    raw: dict[str, str] = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise QueryParameterError(f"--param {item!r}: write KEY=VALUE")
+        raw[key.strip()] = value
+    ref = args.query
+    # A path (ends in .rq or names a folder) is a file; anything else is a named query, so a stray
+    # file in the working directory never shadows a query of the same name.
+    if ref.endswith(".rq") or os.sep in ref or "/" in ref:
+        q = named_queries.from_file(ref)
+    else:
+        q = named_queries.get(ref)
+    bindings = named_queries.bind(q, raw)
+    store = open_store(_store_dir(args))
+    results = named_queries.run(store, q.text, bindings)
+    _write_results(results, args.format, sys.stdout.buffer)
+    return EXIT_OK
+
+
+def _write_results(results, fmt: str, out) -> None:
+    import pyoxigraph as ox
+    from graph.errors import QueryError
+
+    if isinstance(results, ox.QueryTriples):
+        if fmt in ("csv", "tsv"):
+            raise QueryError(f"a CONSTRUCT/DESCRIBE query returns a graph, not a table: use --format table "
+                             f"(Turtle) or json (JSON-LD), not {fmt}")
+        out.write(results.serialize(format=ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE))
+    elif isinstance(results, ox.QueryBoolean):
+        if fmt == "json":
+            out.write(results.serialize(format=ox.QueryResultsFormat.JSON) + b"\n")
+        else:
+            out.write(b"true\n" if bool(results) else b"false\n")
+    elif fmt == "table":
+        out.write(format_table(results).encode("utf-8"))
+    else:
+        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                   "json": ox.QueryResultsFormat.JSON}
+        data = results.serialize(format=formats[fmt])
+        out.write(data if data.endswith(b"\n") else data + b"\n")
+    out.flush()
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def format_table(solutions) -> str:
+    from graph.named_queries import term_text
+
+    names = [v.value for v in solutions.variables]
+    rows = [[term_text(sol[i]).replace("\n", " ") for i in range(len(names))] for sol in solutions]
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(names), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from graph.errors import ConfigError
+    from graph.store import build_info
+    from webapp import create_app
+
+    port = args.port
+    if port is None:
+        raw = os.environ.get("PORT", "").strip() or "8080"
+        if not raw.isdigit():
+            raise ConfigError(f"PORT={raw!r} is not a port number")
+        port = int(raw)
+    store_dir = _store_dir(args)
+    build_info(store_dir)  # fail now, with the store error's advice, rather than on the first request
+    app = create_app({"DANVAN_STORE": str(store_dir)})
+    print(f"danvan: serving {store_dir} on http://{args.host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    waitress.serve(app, host=args.host, port=port, threads=args.threads, ident="danvan")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from graph.export import export
+    from graph.store import open_store
+
+    store = open_store(_store_dir(args))
+    if args.output:
+        tmp = Path(str(args.output) + ".part")
+        try:
+            with open(tmp, "wb") as out:
+                export(store, args.format, out)
+            os.replace(tmp, args.output)
+        finally:
+            tmp.unlink(missing_ok=True)
+    else:
+        export(store, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Shared fixtures: a store built once per session from the packaged data, the `danvan` command, a
+real server on a free loopback port, and one sample entity read straight from the store.
+
+Nothing here depends on the working directory: paths are absolute, subprocesses run in a temporary
+directory, and the environment they get has no DANVAN_* settings except those a test sets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The current environment without DANVAN_* settings (so the developer's own don't leak in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DANVAN_")}
+    env.update(extra)
+    return env
+
+
+def danvan_command() -> str:
+    """The installed console script of the interpreter running the tests."""
+    beside = Path(sys.executable).with_name("danvan")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("danvan")
+    assert found, "the `danvan` console script is not installed: run `make test` (pip install -e '.[test]')"
+    return found
+
+
+@pytest.fixture(scope="session", name="clean_env")
+def clean_env_fixture():
+    """:func:`clean_env` for test modules (tests import nothing from conftest: importlib mode)."""
+    return clean_env
+
+
+@pytest.fixture(scope="session")
+def danvan() -> str:
+    return danvan_command()
+
+
+@pytest.fixture
+def run_danvan(danvan, tmp_path):
+    """Run `danvan ARGS…` in an empty temporary directory; returns the CompletedProcess (text)."""
+
+    def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        workdir = cwd or (tmp_path / "cwd")
+        workdir.mkdir(exist_ok=True)
+        return subprocess.run([danvan, *map(str, args)], cwd=workdir, env=env or clean_env(),
+                              capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    """A store built once from the packaged ontology and sources (read-only for the tests)."""
+    from graph.build import build
+
+    path = tmp_path_factory.mktemp("built") / "store"
+    build(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(store_dir):
+    from graph.store import open_store
+
+    return open_store(store_dir)
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    kind: str
+    slug: str
+    label: str  # its skos:prefLabel@vi
+    source_headline: str  # the headline of a source graph that states something about it
+
+
+@pytest.fixture(scope="session")
+def entity(store) -> Entity:
+    """An organization with a Vietnamese name, stated by a source that has a headline."""
+    import pyoxigraph as ox
+
+    from graph import settings
+
+    prefix = settings.base_iri() + "id/organization/"
+    q = """
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX dv: <%s>
+    SELECT ?s ?label ?headline WHERE {
+      GRAPH ?g { ?s skos:prefLabel ?label }
+      ?g dv:headline|<https://schema.org/headline> ?headline .
+      FILTER(LANG(?label) = "vi" && STRSTARTS(STR(?s), "%s"))
+    } ORDER BY ?s LIMIT 1""" % (settings.ontology_namespace(), prefix)
+    rows = list(store.query(q, use_default_graph_as_union=True))
+    assert rows, "the built store has no organization with a Vietnamese name stated by a headlined source"
+    r = rows[0]
+    iri = r["s"].value
+    assert isinstance(r["label"], ox.Literal)
+    return Entity(iri, "organization", iri[len(prefix):], r["label"].value, r["headline"].value)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, log: Path, attempts: int = 300) -> None:
+    """Poll until the server answers; fail (with its log) if it exits or never answers."""
+    import urllib.error
+    import urllib.request
+
+    for _ in range(attempts):
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the server never answered {url}:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def server(store_dir, tmp_path_factory, danvan) -> str:
+    """`danvan serve` for real (waitress) on a free loopback port; yields its base URL."""
+    workdir = tmp_path_factory.mktemp("server")
+    log = workdir / "server.log"
+    port = free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [danvan, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)],
+            cwd=workdir, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/health", proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    # Not a skip: `make test` installs Debian's chromium, so its absence is a broken setup.
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
+    return CHROMIUM

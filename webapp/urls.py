@@ -1,0 +1,87 @@
+"""The one URL builder. Templates and views build every link here; nothing concatenates paths.
+
+Entity IRIs ``{base}id/{kind}/{slug}`` are served at the app path ``/id/{kind}/{slug}``; the base is
+``graph.settings.base_iri()`` so another deployment's IRIs map the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from graph import settings
+
+KINDS = (
+    "organization", "person", "post", "role", "document", "document-type", "level", "event", "place",
+    "source", "work", "movement", "connection-point",
+)
+# Format suffixes an entity URL may carry, and the format name each selects.
+SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml"}
+SUFFIX_OF = {v: k for k, v in SUFFIXES.items()}
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+def entity_prefix() -> str:
+    return settings.base_iri() + "id/"
+
+
+def entity_iri(kind: str, slug: str) -> str:
+    return f"{entity_prefix()}{kind}/{slug}"
+
+
+def split_entity_iri(iri: str) -> tuple[str, str] | None:
+    """(kind, slug) when ``iri`` is one of our entity IRIs that the app can serve, else None."""
+    prefix = entity_prefix()
+    if not iri.startswith(prefix):
+        return None
+    kind, sep, slug = iri[len(prefix):].partition("/")
+    if not sep or kind not in KINDS or not _SLUG_RE.match(slug):
+        return None
+    return kind, slug
+
+
+def entity_url(kind: str, slug: str, fmt: str | None = None, external: bool = False) -> str:
+    if fmt is not None:
+        slug = f"{slug}.{SUFFIX_OF[fmt]}"
+    return url_for("entity.show", kind=kind, slug=slug, _external=external)
+
+
+def term_href(iri: str) -> str | None:
+    """Where a link to ``iri`` should go: our page for our entities, the IRI itself for other web
+    IRIs, nothing for anything else (``javascript:``, ``urn:``… are shown, never linked)."""
+    parts = split_entity_iri(iri)
+    if parts:
+        return entity_url(*parts)
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
+
+
+def sparql_url(query: str | None = None, fmt: str | None = None) -> str:
+    params = {k: v for k, v in (("query", query), ("format", fmt)) if v}
+    base = url_for("sparql.endpoint")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def home_url() -> str:
+    return url_for("home.index")
+
+
+def health_url() -> str:
+    return url_for("health.health")
+
+
+def static_url(filename: str) -> str:
+    return url_for("static", filename=filename)
+
+
+TEMPLATE_GLOBALS = {
+    "entity_url": entity_url,
+    "term_href": term_href,
+    "sparql_url": sparql_url,
+    "home_url": home_url,
+    "health_url": health_url,
+    "static_url": static_url,
+}
