@@ -1,0 +1,91 @@
+"""Typed exceptions of the library. Each message says what to do; only graph/cli.py turns them into
+exit codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # avoid an import cycle: validate imports errors
+    from graph.validate import ValidationResult
+
+
+class DanvanError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(DanvanError):
+    """A ``DANVAN_*`` setting or an argument cannot be used."""
+
+
+class SourceSyntaxError(DanvanError):
+    """A Turtle file does not parse. ``str()`` is ``path:line:column: message`` (1-based)."""
+
+    def __init__(self, path: str, line: int | None, column: int | None, message: str):
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or 0}:{self.column or 0}: {self.message}"
+
+
+class SourceContentError(DanvanError):
+    """A file parses but its content breaks a loading rule (not UTF-8/NFC, no or several source subjects…)."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ReasoningError(DanvanError):
+    """A domain rule (graph/rules/*.ru) does not parse, or the rules never reach a fixpoint."""
+
+
+class ValidationFailed(DanvanError):
+    """The data does not conform to the shapes; ``result`` holds the report."""
+
+    def __init__(self, result: "ValidationResult"):
+        self.result = result
+        super().__init__(
+            f"The data does not conform: {result.violations} violation(s), {result.warnings} warning(s). "
+            "Fix the source files named in the report and build again; the previous store is untouched."
+        )
+
+
+class StoreError(DanvanError):
+    """No store built yet, an unreadable store, a store directory that is not ours…"""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class QueryError(DanvanError):
+    """A named query cannot be found, bound or run."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class QueryNotFound(QueryError):
+    pass
+
+
+class QueryParameterError(QueryError):
+    pass
+
+
+class QuerySyntaxError(QueryError):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.line = line
+        self.column = column
+        super().__init__(message)

@@ -1,0 +1,39 @@
+"""Write the whole dataset in a standard RDF format.
+
+``nquads``, ``trig`` and ``jsonld`` keep every named graph (a source's graph IRI is the source's IRI,
+plus the ontology and inferred graphs). ``turtle`` cannot hold named graphs: it writes the union of
+all graphs with duplicates merged, so which source said what is lost; use ``trig`` to keep it.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from graph.errors import ConfigError
+from graph.namespaces import prefixes
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+MEDIA_TYPES = {name: fmt.media_type for name, fmt in FORMATS.items()}
+
+
+def export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
+    """Serialize ``store`` as ``fmt`` (nquads|trig|turtle|jsonld) to the binary stream ``out``."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"Unknown export format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    rdf_format = FORMATS[fmt]
+    if fmt == "turtle":
+        union = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in union)
+        ox.serialize(triples, out, rdf_format, prefixes=prefixes())
+    elif fmt == "nquads":
+        store.dump(out, rdf_format)
+    else:
+        store.dump(out, rdf_format, prefixes=prefixes())

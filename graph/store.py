@@ -1,0 +1,146 @@
+"""Where built stores live, and how a new build replaces the live one without readers noticing.
+
+Layout for a store directory ``S`` (``--store``, ``$DANVAN_STORE`` or the default)::
+
+    S                    symlink → S.builds/<build_id>   (the live build; swapped atomically)
+    S.builds/<build_id>/oxigraph/     the pyoxigraph (RocksDB) store
+    S.builds/<build_id>/build.json    build id, time, triple counts, sources
+
+A build writes a fresh ``S.builds/<build_id>`` and then swaps the symlink with ``os.replace``, so a
+reader sees either the old build or the new one, never a half-written store. Always open through
+:func:`open_store`, which resolves the symlink once: a reader keeps its build even if a swap follows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import settings
+from graph.errors import StoreError
+
+BUILD_INFO = "build.json"
+DATA_DIR = "oxigraph"
+
+
+def builds_dir(store_dir: str | os.PathLike) -> Path:
+    return Path(f"{os.fspath(store_dir)}.builds")
+
+
+def new_build_dir(store_dir: str | os.PathLike) -> Path:
+    """Create and return ``{store_dir}.builds/{build_id}``; ids sort by creation time."""
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+    path = builds_dir(store_dir) / build_id
+    try:
+        path.mkdir(parents=True)
+    except OSError as e:
+        raise StoreError(f"Cannot create the build directory {path} ({e.strerror or e}): check --store.") from None
+    return path
+
+
+def data_path(build_dir: str | os.PathLike) -> Path:
+    """The pyoxigraph directory inside a build directory."""
+    return Path(build_dir) / DATA_DIR
+
+
+def live_build_dir(store_dir: str | os.PathLike | None = None) -> Path | None:
+    """The build directory the store symlink points to, or None when nothing was built yet."""
+    link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
+    if not link.is_symlink():
+        if link.exists():
+            raise StoreError(
+                f"{link} is not a store made by `danvan build` (it should be a symlink to a build): "
+                "move it away or choose another --store."
+            )
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def swap_in(store_dir: str | os.PathLike, build_dir: str | os.PathLike) -> None:
+    """Point ``store_dir`` at ``build_dir`` atomically (a new symlink renamed over the old one)."""
+    link = Path(store_dir)
+    if link.exists() and not link.is_symlink():
+        raise StoreError(
+            f"{link} exists and is not a symlink made by `danvan build`: move it away or choose another --store."
+        )
+    target = os.path.relpath(Path(build_dir).resolve(), link.parent.resolve())
+    temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}.swap")
+    try:
+        os.symlink(target, temporary)
+        os.replace(temporary, link)
+    except OSError as e:
+        temporary.unlink(missing_ok=True)
+        raise StoreError(f"Cannot switch {link} to the new build ({e.strerror or e}): check permissions.") from None
+    _fsync_dir(link.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the rename durable; not every filesystem allows fsync on a directory."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def open_store(store_dir: str | os.PathLike | None = None, read_only: bool = True) -> ox.Store:
+    """Open the live build (read-only by default). :class:`StoreError` if none was built."""
+    link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
+    build = live_build_dir(link)
+    if build is None:
+        raise StoreError(
+            f"No store at {link}: run `danvan build` first (or pass --store / set DANVAN_STORE to the built one)."
+        )
+    path = data_path(build)
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as e:
+        raise StoreError(f"The store at {path} cannot be opened ({e}): rebuild it with `danvan build`.") from None
+
+
+def write_build_info(build_dir: str | os.PathLike, info: dict[str, Any]) -> None:
+    path = Path(build_dir) / BUILD_INFO
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def build_info(store_dir: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The live build's ``build.json``: build_id, built_at, triples, inferred, sources…"""
+    link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
+    build = live_build_dir(link)
+    if build is None:
+        raise StoreError(f"No store at {link}: run `danvan build` first.")
+    try:
+        return json.loads((build / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{build / BUILD_INFO} is missing or unreadable ({e}): rebuild with `danvan build`.") from None
+
+
+def prune(store_dir: str | os.PathLike, keep: int = 3) -> list[Path]:
+    """Delete all but the ``keep`` newest builds; the live build is never deleted. Returns what went."""
+    folder = builds_dir(store_dir)
+    if not folder.is_dir():
+        return []
+    live = live_build_dir(store_dir)
+    builds = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    removed = []
+    for old in builds[max(keep, 0):]:
+        if live is not None and old.resolve() == live:
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old)
+    return removed
