@@ -97,6 +97,7 @@ def build(
     build_dir = store.new_build_dir(link)
     db: ox.Store | None = None
     try:
+        union = store.fill_default_graph(memory)
         dump = build_dir / "dataset.nq"
         memory.dump(str(dump), ox.RdfFormat.N_QUADS)
         triples = len(memory)
@@ -111,7 +112,8 @@ def build(
         store.write_build_info(build_dir, {
             "build_id": build_dir.name,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "triples": triples,
+            "triples": union,
+            "quads": triples,
             "inferred": inferred,
             "base_iri": settings.base_iri(),
             "version": __version__,
@@ -126,10 +128,10 @@ def build(
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     timings["store"] = time.perf_counter() - start
-    say(f"store: {triples} triples in {build_dir} ({timings['store']:.2f} s)")
+    say(f"store: {union} distinct triples, {triples} quads in {build_dir} ({timings['store']:.2f} s)")
     for old in store.prune(link, keep):
         say(f"store: removed old build {old.name}")
-    return BuildResult(build_dir.name, build_dir, triples, inferred, timings, result)
+    return BuildResult(build_dir.name, build_dir, union, inferred, timings, result)
 
 
 def check(

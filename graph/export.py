@@ -1,7 +1,8 @@
 """Write the whole dataset in a standard RDF format.
 
 ``nquads``, ``trig`` and ``jsonld`` keep every named graph (a source's graph IRI is the source's IRI,
-plus the ontology and inferred graphs). ``turtle`` cannot hold named graphs: it writes the union of
+plus the ontology and inferred graphs); the store's default graph, the union the build derives from
+them, is left out. ``turtle`` cannot hold named graphs: it writes the union of
 all graphs with duplicates merged, so which source said what is lost; use ``trig`` to keep it.
 """
 
@@ -33,7 +34,8 @@ def export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         union = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
         triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in union)
         ox.serialize(triples, out, rdf_format, prefixes=prefixes())
-    elif fmt == "nquads":
-        store.dump(out, rdf_format)
     else:
-        store.dump(out, rdf_format, prefixes=prefixes())
+        # the default graph is the union the build derives from the named graphs: not exported twice
+        quads = (q for q in store.quads_for_pattern(None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph))
+        ox.serialize(quads, out, rdf_format, **({} if fmt == "nquads" else {"prefixes": prefixes()}))

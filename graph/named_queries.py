@@ -213,7 +213,7 @@ def _term(p: Parameter, value: str) -> ox.NamedNode | ox.Literal:
 def run(store: ox.Store, text: str, substitutions: dict | None = None):
     """Runs a query over the union of all graphs. Returns pyoxigraph's QuerySolutions/QueryBoolean/QueryTriples."""
     try:
-        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        return store.query(text, substitutions=substitutions or None)
     except SyntaxError as e:
         raise syntax_error(e) from None
     except RuntimeError as e:

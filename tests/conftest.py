@@ -109,7 +109,7 @@ def entity(store) -> Entity:
       ?g dv:headline|<https://schema.org/headline> ?headline .
       FILTER(LANG(?label) = "vi" && STRSTARTS(STR(?s), "%s"))
     } ORDER BY ?s LIMIT 1""" % (settings.ontology_namespace(), prefix)
-    rows = list(store.query(q, use_default_graph_as_union=True))
+    rows = list(store.query(q))
     assert rows, "the built store has no organization with a Vietnamese name stated by a headlined source"
     r = rows[0]
     iri = r["s"].value

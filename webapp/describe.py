@@ -80,7 +80,7 @@ def labels(store: ox.Store, iris: set[str]) -> dict[str, str]:
     q = f"SELECT ?x ?prop ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?prop {{ {props} }} ?x ?prop ?l }}"
     rank = {p: i for i, p in enumerate(LABEL_PROPERTIES + _headline_properties())}
     best: dict[str, tuple[tuple[int, int], str]] = {}
-    for r in store.query(q, use_default_graph_as_union=True):
+    for r in store.query(q):
         lit = r["l"]
         if not isinstance(lit, ox.Literal):
             continue
@@ -99,7 +99,7 @@ def headlines(store: ox.Store, graphs: set[str]) -> dict[str, str]:
     props = " ".join(str(ox.NamedNode(p)) for p in _headline_properties())
     q = f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} VALUES ?p {{ {props} }} ?g ?p ?h }}"
     out: dict[str, str] = {}
-    for r in store.query(q, use_default_graph_as_union=True):
+    for r in store.query(q):
         g, h = r["g"].value, r["h"]
         if isinstance(h, ox.Literal) and (g not in out or h.language == "vi"):
             out[g] = h.value
@@ -111,8 +111,7 @@ def entities_by_kind(store: ox.Store) -> dict[str, list[str]]:
     q = ("SELECT DISTINCT ?s ?prefix WHERE { ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) } "
          "ORDER BY ?s")
     groups: dict[str, list[str]] = {k: [] for k in KINDS}
-    for r in store.query(q, use_default_graph_as_union=True,
-                         substitutions={ox.Variable("prefix"): ox.Literal(entity_prefix())}):
+    for r in store.query(q, substitutions={ox.Variable("prefix"): ox.Literal(entity_prefix())}):
         parts = split_entity_iri(r["s"].value)
         if parts:
             groups[parts[0]].append(r["s"].value)
@@ -124,4 +123,4 @@ def entity_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     node = ox.NamedNode(iri)
     q = ("SELECT DISTINCT ?s ?a ?p ?b WHERE { { ?s ?p ?b BIND(?s AS ?a) } UNION { ?a ?p ?s BIND(?s AS ?b) } }")
     return [ox.Triple(r["a"], r["p"], r["b"])
-            for r in store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): node})]
+            for r in store.query(q, substitutions={ox.Variable("s"): node})]

@@ -84,7 +84,7 @@ def endpoint():
         return _no_query()
     default_graphs = _graphs("default-graph-uri")
     named_graphs = _graphs("named-graph-uri")
-    kwargs: dict = {"use_default_graph_as_union": not default_graphs}
+    kwargs: dict = {}
     if default_graphs:
         kwargs["default_graph"] = default_graphs
     if named_graphs:

@@ -40,7 +40,10 @@ def test_build_writes_a_store_and_swaps_it_in(tmp_path, files):
     assert all(m.endswith(" s)") for m in messages)
 
     db = store.open_store(link)
-    assert len(db) == result.triples
+    default = list(db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert len(default) == result.triples  # the default graph: the union of the named graphs, as a set
+    named = {(q.subject, q.predicate, q.object) for q in db if not isinstance(q.graph_name, ox.DefaultGraph)}
+    assert {(q.subject, q.predicate, q.object) for q in default} == named
     inferred = ox.NamedNode(settings.inferred_graph())
     assert len(list(db.quads_for_pattern(None, None, None, inferred))) == result.inferred > 0
     ends = list(db.quads_for_pattern(None, ox.NamedNode(ELI + "date_no_longer_in_force"), None, inferred))

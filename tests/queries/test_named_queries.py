@@ -4,6 +4,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import load, named_queries, reason
+from graph.store import fill_default_graph
 
 ID = "https://w3id.org/danvan/id/"
 
@@ -13,6 +14,7 @@ def store():
     s = ox.Store()
     load.load(s)
     reason.materialize(s)
+    fill_default_graph(s)
     return s
 
 
