@@ -96,14 +96,29 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def open_store(store_dir: str | os.PathLike | None = None, read_only: bool = True) -> ox.Store:
-    """Open the live build (read-only by default). :class:`StoreError` if none was built."""
+def _live(store_dir: str | os.PathLike | None) -> Path:
     link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
     build = live_build_dir(link)
     if build is None:
         raise StoreError(
             f"No store at {link}: run `danvan build` first (or pass --store / set DANVAN_STORE to the built one)."
         )
+    return build
+
+
+def open_store(store_dir: str | os.PathLike | None = None, read_only: bool = True) -> ox.Store:
+    """Open the live build (read-only by default). :class:`StoreError` if none was built."""
+    return _open(_live(store_dir), read_only)
+
+
+def open_live(store_dir: str | os.PathLike | None = None) -> tuple[Path, ox.Store, dict[str, Any]]:
+    """The live build's directory, its store (read-only) and its build.json, all from the same build,
+    even if another build is swapped in meanwhile."""
+    build = _live(store_dir)
+    return build, _open(build, True), _info(build)
+
+
+def _open(build: Path, read_only: bool) -> ox.Store:
     path = data_path(build)
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
@@ -120,10 +135,10 @@ def write_build_info(build_dir: str | os.PathLike, info: dict[str, Any]) -> None
 
 def build_info(store_dir: str | os.PathLike | None = None) -> dict[str, Any]:
     """The live build's ``build.json``: build_id, built_at, triples, inferred, sources…"""
-    link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
-    build = live_build_dir(link)
-    if build is None:
-        raise StoreError(f"No store at {link}: run `danvan build` first.")
+    return _info(_live(store_dir))
+
+
+def _info(build: Path) -> dict[str, Any]:
     try:
         return json.loads((build / BUILD_INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:

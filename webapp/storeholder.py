@@ -18,7 +18,7 @@ from typing import Any, Callable
 import pyoxigraph as ox
 
 from graph.errors import DanvanError, StoreError
-from graph.store import build_info, open_store
+from graph.store import open_live
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ class StoreHolder:
             if current is not None and current.key == key:
                 return current
             try:
-                snap = Snapshot(key=key, store=open_store(self.store_dir), info=build_info(self.store_dir))
+                build, store, info = open_live(self.store_dir)
+                snap = Snapshot(key=str(build.resolve()), store=store, info=info)
             except (DanvanError, OSError) as e:
                 if current is not None:
                     log.warning("cannot open the new build at %s (%s); still serving %s", key, e, current.key)
