@@ -34,8 +34,20 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
+# Strings, IRIs and comments may contain the word SERVICE harmlessly: blank them out before looking.
+_INERT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE_RE = re.compile(r"(?<![\w:])SERVICE\b", re.IGNORECASE)
+
+
 def looks_like_update(text: str) -> bool:
     return bool(_UPDATE_RE.match(text))
+
+
+def calls_service(text: str) -> bool:
+    """Whether the query has a SERVICE clause: pyoxigraph would fetch it over HTTP, and the endpoint
+    makes no outbound requests."""
+    return bool(_SERVICE_RE.search(_INERT.sub(" ", text)))
 
 
 def _read() -> tuple[str | None, bool]:
@@ -82,6 +94,8 @@ def endpoint():
         raise Refused(403, "This endpoint is read-only: SPARQL updates are refused.")
     if query is None:
         return _no_query()
+    if calls_service(query):
+        raise Refused(400, "SERVICE is not allowed: this endpoint makes no requests to other services.")
     default_graphs = _graphs("default-graph-uri")
     named_graphs = _graphs("named-graph-uri")
     kwargs: dict = {}
