@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pyoxigraph as ox
 import pytest
@@ -21,27 +20,6 @@ from graph.store import build_info
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}  # a browser's
 JSON = {"Accept": "application/json"}
-
-
-class Text(HTMLParser):
-    """The visible text of a page (what a reader sees), without tags or scripts."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-    @classmethod
-    def of(cls, html: str) -> str:
-        p = cls()
-        p.feed(html)
-        return re.sub(r"\s+", " ", " ".join(p.parts))
-
-
-def path_of(iri: str) -> str:
-    return "/id/" + iri.split("/id/", 1)[1]
 
 
 # ------------------------------------------------------------------------------------------ health
@@ -81,18 +59,18 @@ def test_home_counts_every_kind(client, store):
     assert {"organization", "person", "document", "source"} <= set(shown)
 
 
-def test_home_links_to_entities(client, entity):
+def test_home_links_to_entities(client, entity, visible_text, path_of):
     r = client.get("/", headers=HTML)
     assert f'href="{path_of(entity.iri)}"' in r.text
-    assert entity.label in Text.of(r.text)
+    assert entity.label in visible_text(r.text)
 
 
 # ------------------------------------------------------------------------------------------ entity
 
-def test_entity_page_lists_statements_with_sources(client, entity, store):
+def test_entity_page_lists_statements_with_sources(client, entity, store, visible_text, path_of):
     r = client.get(path_of(entity.iri), headers=HTML)
     assert r.status_code == 200 and r.mimetype == "text/html"
-    text = Text.of(r.text)
+    text = visible_text(r.text)
     assert re.search(r"<h1>\s*" + re.escape(entity.label) + r"\s*</h1>", r.text)
     assert entity.source_headline in text  # the source a statement comes from, by its headline
     assert "asserted" in text
@@ -104,7 +82,7 @@ def test_entity_page_lists_statements_with_sources(client, entity, store):
     assert r.text.count('<tr class="asserted">') + r.text.count('<tr class="entailed">') == n_out + n_in
 
 
-def test_entity_page_marks_entailed_statements(client, store):
+def test_entity_page_marks_entailed_statements(client, store, path_of):
     from graph import settings
 
     inferred = ox.NamedNode(settings.inferred_graph())
@@ -115,7 +93,7 @@ def test_entity_page_marks_entailed_statements(client, store):
     assert '<tr class="entailed">' in r.text and "inferred (OWL 2 RL)" in r.text
 
 
-def test_entity_page_link_alternate_header(client, entity):
+def test_entity_page_link_alternate_header(client, entity, path_of):
     r = client.get(path_of(entity.iri), headers=HTML)
     link = r.headers["Link"]
     for suffix, media in (("ttl", "text/turtle"), ("nt", "application/n-triples"),
@@ -131,7 +109,7 @@ def test_entity_page_link_alternate_header(client, entity):
     ("application/rdf+xml", "application/rdf+xml", "xml"),
     ("application/rdf+xml;q=0.5, text/turtle;q=0.9", "text/turtle", "turtle"),
 ])
-def test_entity_conneg(client, entity, accept, media, parse_as):
+def test_entity_conneg(client, entity, accept, media, parse_as, path_of):
     r = client.get(path_of(entity.iri), headers={"Accept": accept})
     assert r.status_code == 200 and r.mimetype == media
     g = rdflib.Graph().parse(data=r.data, format=parse_as)
@@ -143,7 +121,7 @@ def test_entity_conneg(client, entity, accept, media, parse_as):
     ("ttl", "text/turtle", "turtle"), ("nt", "application/n-triples", "nt"),
     ("jsonld", "application/ld+json", "json-ld"), ("rdf", "application/rdf+xml", "xml"),
 ])
-def test_entity_suffixes(client, entity, suffix, media, parse_as):
+def test_entity_suffixes(client, entity, suffix, media, parse_as, path_of):
     r = client.get(f"{path_of(entity.iri)}.{suffix}", headers=HTML)  # the suffix wins over Accept
     assert r.status_code == 200 and r.mimetype == media
     g = rdflib.Graph().parse(data=r.data, format=parse_as)
@@ -152,12 +130,12 @@ def test_entity_suffixes(client, entity, suffix, media, parse_as):
 
 @pytest.mark.parametrize("path", ["/id/organization/no-such-thing", "/id/no-such-kind/x",
                                   "/id/organization/no-such-thing.ttl", "/nowhere"])
-def test_unknown_is_404_in_json_or_html(client, path):
+def test_unknown_is_404_in_json_or_html(client, path, visible_text):
     r = client.get(path, headers=JSON)
     assert r.status_code == 404 and r.json["error"]["status"] == 404
     h = client.get(path, headers=HTML)
     assert h.status_code == 404 and h.mimetype == "text/html"
-    assert "404" in Text.of(h.text)
+    assert "404" in visible_text(h.text)
 
 
 def test_hostile_path_is_escaped(client):
@@ -279,10 +257,10 @@ def test_sparql_editor_and_service_description(client):
     assert none.status_code == 400 and "query=" in none.json["error"]["message"]
 
 
-def test_sparql_html_results(client, entity):
+def test_sparql_html_results(client, entity, visible_text):
     r = client.get("/sparql", query_string={"query": SELECT_ENTITY % entity.iri}, headers=HTML)
     assert r.status_code == 200 and r.mimetype == "text/html"
-    assert "<th>label</th>" in r.text and entity.label in Text.of(r.text)
+    assert "<th>label</th>" in r.text and entity.label in visible_text(r.text)
 
 
 def test_sparql_bad_requests(client):
@@ -297,7 +275,7 @@ def test_sparql_bad_requests(client):
 
 # ------------------------------------------------------------------------------------------ errors
 
-def test_unexpected_error_is_500_without_traceback(app, monkeypatch, entity):
+def test_unexpected_error_is_500_without_traceback(app, monkeypatch, entity, path_of):
     import webapp.entity
 
     def boom(*args, **kwargs):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -26,42 +25,9 @@ def run_chromium(binary: Path, profile: Path, *args: str) -> subprocess.Complete
     return r
 
 
-class Visible(HTMLParser):
-    """Text a reader would see: everything outside <head>, <script> and <style>."""
-
-    HIDDEN = {"head", "script", "style", "title"}
-
-    def __init__(self):
-        super().__init__()
-        self.depth = 0
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.parts.append(data)
-
-    @classmethod
-    def text(cls, html: str) -> str:
-        p = cls()
-        p.feed(html)
-        return re.sub(r"\s+", " ", " ".join(p.parts))
-
-
-def path_of(iri: str) -> str:
-    return "/id/" + iri.split("/id/", 1)[1]
-
-
-def test_home_page_in_chromium(server, chromium, tmp_path):
+def test_home_page_in_chromium(server, chromium, tmp_path, visible_text):
     dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", server + "/").stdout
-    text = Visible.text(dom)
+    text = visible_text(dom)
     assert "Dân vận KG" in text
     counts = dict(re.findall(r'data-kind="([^"]+)">(\d+)<', dom))
     assert int(counts["organization"]) > 0 and int(counts["document"]) > 0
@@ -72,10 +38,10 @@ def test_home_page_in_chromium(server, chromium, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
 
-def test_entity_page_in_chromium(server, chromium, entity, tmp_path):
+def test_entity_page_in_chromium(server, chromium, entity, tmp_path, visible_text, path_of):
     url = server + path_of(entity.iri)
     dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", url).stdout
-    text = Visible.text(dom)
+    text = visible_text(dom)
     assert entity.label in text
     assert entity.source_headline in text
     assert "asserted" in text

@@ -9,9 +9,6 @@ import requests
 from rdflib import SKOS, Literal, URIRef
 
 
-def path_of(iri: str) -> str:
-    return "/id/" + iri.split("/id/", 1)[1]
-
 
 def test_health_over_http(server, store_dir):
     from graph.store import build_info
@@ -25,7 +22,7 @@ def test_health_over_http(server, store_dir):
     assert r.headers.get("Server") == "danvan"
 
 
-def test_entity_page_over_http(server, entity):
+def test_entity_page_over_http(server, entity, path_of):
     r = requests.get(server + path_of(entity.iri), headers={"Accept": "text/html"}, timeout=30)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     assert entity.label in r.text and entity.source_headline in r.text
