@@ -1,6 +1,7 @@
 """Synthetic source files in the shape of the real ones (documents, organizations, posts, events), for
 benchmarks at sizes the five articles cannot reach. Deterministic for a given size."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 HEADER = """@prefix dv: <https://w3id.org/danvan/ontology#> .
@@ -24,19 +25,20 @@ def _entities(source: int, per_source: int) -> str:
         n = source * per_source + k
         org, parent = f"o:o{n}", f"o:o{n // 10}"
         doc, older = f"d:d{n}", f"d:d{n - 1}"
-        year = 2000 + n % 20
+        # one day per group: a replacing document is always later than the one it replaces
+        day = (date(2000, 1, 1) + timedelta(days=n)).isoformat()
         lines.append(f'{org} a dv:PartyCommittee ; skos:prefLabel "Tổ chức {n}"@vi , "Organization {n}"@en ;'
                      f" dv:level lv:tu ; dv:subOrganizationOf {parent} .")
         lines.append(f'{doc} a dv:PartyDocument ; dv:documentNumber "{n}-QĐ/TU" ; dv:documentType dt:qd ;'
-                     f' dv:issuedBy {org} ; dv:dateIssued "{year}-01-{1 + n % 28:02d}"^^xsd:date ;'
+                     f' dv:issuedBy {org} ; dv:dateIssued "{day}"^^xsd:date ;'
                      f' dv:title "Quyết định {n}"@vi' + (f" ; dv:basedOn {older}" if n % 3 else "")
                      + (f" ; dv:replaces {older}" if n % 7 == 0 and n else "") + " .")
         lines.append(f'p:p{n} a dv:Person ; dv:fullName "Người {n}"@vi .')
         lines.append(f"post:p{n} a dv:Post ; dv:holder p:p{n} ; dv:role r:r{n % 5} ;"
-                     f' dv:postIn {org} ; dv:attestedOn "{year}-02-01"^^xsd:date ; dv:attestedAt e:e{n} .')
+                     f' dv:postIn {org} ; dv:attestedOn "{day}"^^xsd:date ; dv:attestedAt e:e{n} .')
         lines.append(f'r:r{n % 5} a dv:Role ; skos:prefLabel "Chức danh {n % 5}"@vi .')
         lines.append(f'e:e{n} a dv:Conference ; skos:prefLabel "Hội nghị {n}"@vi ;'
-                     f' dv:startDate "{year}-02-01"^^xsd:date ; dv:organizer {org} ; dv:speaker p:p{n} ;'
+                     f' dv:startDate "{day}"^^xsd:date ; dv:organizer {org} ; dv:speaker p:p{n} ;'
                      f" dv:disseminates {doc} .")
     return "\n".join(lines)
 
