@@ -25,12 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["danvan.store"] = StoreHolder(app.config["DANVAN_STORE"])
 
-    from webapp import entity, errors, health, home, sparql
+    from webapp import editor, entity, errors, health, home, queries, sparql
     from webapp.urls import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.globals["snapshot_info"] = _snapshot_info
-    for bp in (home.bp, health.bp, entity.bp, sparql.bp):
+    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp):
         app.register_blueprint(bp)
     errors.register(app)
     return app
