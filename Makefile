@@ -9,14 +9,19 @@ HOST   ?= 127.0.0.1
 # Reinstall only when the package definition changed (or the venv is new).
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+# The query editor's browser assets (YASGUI, pinned in package-lock.json) are installed with npm into a
+# scratch folder and copied into the package's static folder; Flask serves them (no CDN at run time).
+NPM_DIR := build/npm
+VENDOR  := webapp/static/vendor
+YASGUI  := $(NPM_DIR)/node_modules/@zazuko/yasgui
 
-.PHONY: run test install build serve chromium clean
+.PHONY: run test install build serve chromium assets clean
 
-run: $(STAMP)
+run: $(STAMP) assets
 	$(BIN)/danvan build
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) chromium
+test: $(STAMP) assets chromium
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -24,7 +29,7 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/danvan build
 
-serve: $(STAMP)
+serve: $(STAMP) assets
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
 $(BIN)/python:
@@ -37,9 +42,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $@
 
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing; installing Debian's npm" >&2; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	rm -rf $(NPM_DIR) && mkdir -p $(NPM_DIR)
+	cp package.json package-lock.json $(NPM_DIR)/
+	cd $(NPM_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp $(YASGUI)/build/yasgui.min.js $(YASGUI)/build/yasgui.min.css $(VENDOR)/
+	cp $(YASGUI)/package.json $(VENDOR)/yasgui.package.json
+	touch $@
+
 # The browser test drives Debian's Chromium; install it when it is missing (we run as root on Debian).
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info tests/artifacts .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info tests/artifacts .pytest_cache $(VENDOR)

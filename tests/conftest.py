@@ -170,3 +170,52 @@ def chromium() -> Path:
     # Not a skip: `make test` installs Debian's chromium, so its absence is a broken setup.
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory, danvan):
+    """A factory: `danvan serve` on a free loopback port over ``store_dir`` with extra environment
+    (e.g. ``DANVAN_QUERY_TIMEOUT``); returns (base URL, Popen). Every server it started is stopped at
+    the end of the session."""
+    started: list[subprocess.Popen] = []
+
+    def start(store_dir: Path, **env: str) -> tuple[str, subprocess.Popen]:
+        workdir = tmp_path_factory.mktemp("served")
+        log = workdir / "server.log"
+        port = free_port()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [danvan, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)],
+                cwd=workdir, env=clean_env(**env), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+        started.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/health", proc, log)
+        return base, proc
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _content_hash(store_dir: Path) -> str:
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from graph.store import data_path, live_build_dir
+
+    db = ox.Store.read_only(str(data_path(live_build_dir(store_dir))))
+    lines = sorted(str(q) for q in db.quads_for_pattern(None, None, None, None))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def content_hash():
+    """store_dir → sha256 of its live build's quads (sorted N-Quads): proves a store unchanged."""
+    return _content_hash

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from graph import settings
+from graph.bounded import Pool
 from webapp.storeholder import Snapshot, StoreHolder
 
 
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DANVAN_STORE=str(settings.default_store_dir()),
         DANVAN_MAX_ROWS=settings.max_rows(),
+        DANVAN_QUERY_TIMEOUT=settings.query_timeout(),
         # Entity pages list at most this many statements in each direction.
         DANVAN_PAGE_STATEMENTS=2000,
     )
@@ -24,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
     app.extensions["danvan.store"] = StoreHolder(app.config["DANVAN_STORE"])
+    # /sparql evaluates in worker processes, started on the first query (see graph.bounded).
+    app.extensions["danvan.pool"] = Pool()
 
     from webapp import editor, entity, errors, health, home, queries, sparql
     from webapp.urls import TEMPLATE_GLOBALS

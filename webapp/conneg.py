@@ -74,3 +74,64 @@ def wants_html() -> bool:
     json_q = max((q for m, q in request.accept_mimetypes
                   if m in ("application/json", "application/sparql-results+json")), default=0)
     return html_q > 0 and html_q >= json_q
+
+
+def _accept_entries(header: str) -> list[tuple[str, float]]:
+    """``Accept`` as (media range, q) pairs, q=0 entries kept (they exclude a type)."""
+    entries = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        entries.append((media, q))
+    return entries
+
+
+def _media_types(name: str) -> list[str]:
+    own = RDF_FORMATS.get(name) or RESULT_FORMATS.get(name)
+    types = [own[0]] if own else []
+    return types + [media for media, names in _EXTRA_TYPES.items() if name in names]
+
+
+def _quality(types: list[str], entries: list[tuple[str, float]]) -> float:
+    """A format's q: its most specific matching range wins (exact > ``type/*`` > ``*/*``); wildcards
+    stand for the format's own media type only (``types[0]``), other spellings must be named."""
+    best_rank, best_q = 0, 0.0
+    for i, media in enumerate(types):
+        ranges = [(3, media)] + ([(2, media.split("/")[0] + "/*"), (1, "*/*")] if i == 0 else [])
+        for rank, wanted in ranges:
+            for m, q in entries:
+                if m == wanted and (rank > best_rank or (rank == best_rank and q > best_q)):
+                    best_rank, best_q = rank, q
+    return best_q
+
+
+def negotiate(offered: list[str], default: str) -> str | None:
+    """The offered format (names) the request prefers, or None when it accepts none of them (406).
+
+    ``format=`` wins (None if it names something not offered). Otherwise Accept decides by q-value,
+    where the most specific matching range gives a type its q (``type/*`` and ``*/*`` count, ``q=0``
+    excludes); ties go to ``default`` and then the order of ``offered``. No Accept header → ``default``."""
+    explicit = normalize(request.args.get("format") or request.form.get("format"))
+    if explicit:
+        return explicit if explicit in offered else None
+    header = request.headers.get("Accept", "").strip()
+    if not header:
+        return default
+    entries = _accept_entries(header)
+    ordered = [default] + [n for n in offered if n != default]
+    best, best_q = None, 0.0
+    for name in ordered:
+        q = _quality(_media_types(name), entries)
+        if q > best_q:
+            best, best_q = name, q
+    return best

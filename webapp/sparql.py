@@ -1,20 +1,29 @@
 """``/sparql``: the SPARQL 1.1 Protocol for queries (read-only). Updates are refused with 403.
 
-Results stream from pyoxigraph's own serializers; the default graph is the union of every graph unless
-the request names ``default-graph-uri``s.
+Queries are evaluated by :mod:`graph.bounded` (worker processes with a deadline and a row cap) and
+serialized there by pyoxigraph's own serializers; this module reads the protocol request, negotiates the
+format, checks what the query may touch, and turns the outcome into a response (CORS, ETag tied to the
+build id, truncation headers). The default graph is the union of every graph unless the request names
+``default-graph-uri``/``named-graph-uri`` (any IRI; one not in the store is an empty graph). ``FROM`` and
+``FROM NAMED`` in the query may only name graphs in the store, and ``SERVICE`` is refused: the endpoint
+makes no outbound requests.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from graph.named_queries import syntax_error, term_text
-from webapp import snapshot
-from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, choose
+from graph.bounded import QueryTimeout, WorkerFailure
+from graph.errors import QuerySyntaxError
+from graph.named_queries import term_text
+from graph.store import data_path
+from webapp import service_description, snapshot
+from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.errors import Refused
+from webapp.sparql_text import calls_service, dataset_graphs, looks_like_update
 from webapp.urls import sparql_url, term_href
 
 bp = Blueprint("sparql", __name__)
@@ -22,32 +31,29 @@ bp = Blueprint("sparql", __name__)
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
+TRUNCATED = "X-Danvan-Truncated"
+ROW_LIMIT = "X-Danvan-Row-Limit"
 EXAMPLE = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
 SELECT ?document ?title WHERE {
   ?document a eli:LegalResource ; eli:title ?title .
 } LIMIT 20
 """
-# A SPARQL Update starts, after its prologue, with one of these keywords.
-_PROLOGUE = r"(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
-_UPDATE_RE = re.compile(_PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
+READ_ONLY = "This endpoint is read-only: SPARQL updates are refused."
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+    "Access-Control-Expose-Headers": f"ETag, {TRUNCATED}, {ROW_LIMIT}",
+    "Access-Control-Max-Age": "86400",
+}
 
 
-# Strings, IRIs and comments may contain the word SERVICE harmlessly: blank them out before looking.
-_INERT = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE_RE = re.compile(r"(?<![\w:])SERVICE\b", re.IGNORECASE)
-
-
-def looks_like_update(text: str) -> bool:
-    return bool(_UPDATE_RE.match(text))
-
-
-def calls_service(text: str) -> bool:
-    """Whether the query has a SERVICE clause: pyoxigraph would fetch it over HTTP, and the endpoint
-    makes no outbound requests."""
-    return bool(_SERVICE_RE.search(_INERT.sub(" ", text)))
+@bp.after_request
+def _cors(response: Response) -> Response:
+    if request.path == sparql_url():
+        for name, value in _CORS.items():
+            response.headers.setdefault(name, value)
+    return response
 
 
 def _read() -> tuple[str | None, bool]:
@@ -60,17 +66,30 @@ def _read() -> tuple[str | None, bool]:
     if mimetype == UPDATE_TYPE:
         return None, True
     if mimetype == QUERY_TYPE:
-        body = request.get_data(cache=True)
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise Refused(415, f"A direct POST query must be UTF-8, not {charset}.")
         try:
-            return body.decode("utf-8"), False
+            return request.get_data(cache=True).decode("utf-8"), False
         except UnicodeDecodeError:
             raise Refused(400, "The query must be UTF-8.") from None
     if mimetype in (FORM_TYPE, "multipart/form-data"):
         if "update" in request.form:
             return None, True
         return _single(request.form.getlist("query")), False
+    if _sniffed_update():
+        raise Refused(403, READ_ONLY)
     raise Refused(415, f"POST a query as {QUERY_TYPE} or as a form ({FORM_TYPE}) with query=, "
                        f"not {mimetype or 'no content type'}.")
+
+
+def _sniffed_update() -> bool:
+    """A POST without a usable media type whose body is an update: say read-only, the useful answer."""
+    try:
+        body = request.get_data(cache=True)[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return body.lstrip().startswith("update=") or looks_like_update(body)
 
 
 def _single(values: list[str]) -> str | None:
@@ -79,75 +98,112 @@ def _single(values: list[str]) -> str | None:
     return values[0] if values and values[0].strip() else None
 
 
-def _graphs(name: str) -> list[ox.NamedNode]:
+def _graphs(name: str) -> list[str] | None:
     values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
     try:
-        return [ox.NamedNode(v) for v in values]
+        return [ox.NamedNode(v).value for v in values] or None
     except ValueError as e:
         raise Refused(400, f"{name} must be IRIs: {e}") from None
+
+
+def _check_text(query: str) -> None:
+    if looks_like_update(query):
+        raise Refused(403, READ_ONLY)
+    if calls_service(query):
+        raise Refused(400, "SERVICE is not allowed: this endpoint makes no requests to other services.")
+    known = snapshot().cached("graph-names", lambda: {g.value for g in snapshot().store.named_graphs()
+                                                      if isinstance(g, ox.NamedNode)})
+    unknown = [g for g in dataset_graphs(query) if g not in known]
+    if unknown:
+        raise Refused(400, f"FROM / FROM NAMED may only name graphs in this store; not {', '.join(unknown)}. "
+                           "The graphs are listed in the service description (GET /sparql as Turtle).")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     query, is_update = _read()
-    if is_update or (query is not None and looks_like_update(query)):
-        raise Refused(403, "This endpoint is read-only: SPARQL updates are refused.")
+    if is_update:
+        raise Refused(403, READ_ONLY)
     if query is None:
         return _no_query()
-    if calls_service(query):
-        raise Refused(400, "SERVICE is not allowed: this endpoint makes no requests to other services.")
-    default_graphs = _graphs("default-graph-uri")
-    named_graphs = _graphs("named-graph-uri")
-    kwargs: dict = {}
-    if default_graphs:
-        kwargs["default_graph"] = default_graphs
-    if named_graphs:
-        kwargs["named_graphs"] = named_graphs
-    store = snapshot().store
+    _check_text(query)
+    default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
+    if default_graph is not None or named_graphs is not None:
+        # The protocol's dataset replaces the query's: what it leaves out is empty.
+        default_graph, named_graphs = default_graph or [], named_graphs or []
+    results_fmt = negotiate([*RESULT_FORMATS, HTML], default="json")
+    graph_fmt = negotiate([*RDF_FORMATS, HTML], default="turtle")
+    if results_fmt is None and graph_fmt is None:
+        raise _unacceptable(None)
+    snap = snapshot()
+    max_rows = current_app.config["DANVAN_MAX_ROWS"]
+    etag = _etag(snap.info.get("build_id") or snap.key, query, default_graph, named_graphs, results_fmt,
+                 graph_fmt, max_rows)
+    if request.method == "GET" and etag in request.if_none_match:
+        return _headers(Response(status=304), etag)
+    pool = current_app.extensions["danvan.pool"]
     try:
-        results = store.query(query, **kwargs)
-    except SyntaxError as e:
-        err = syntax_error(e)
-        if choose([HTML, *RESULT_FORMATS], default="json") == HTML:
+        result = pool.run(str(data_path(snap.key)), query, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+                          max_rows=max_rows, base_iri=request.base_url, default_graph=default_graph, named_graphs=named_graphs,
+                          results_format="tsv" if results_fmt == HTML else results_fmt,
+                          graph_format="turtle" if graph_fmt == HTML else graph_fmt)
+    except QuerySyntaxError as err:
+        if results_fmt == HTML or graph_fmt == HTML:
             page = render_template("sparql.html", query=query, error=str(err), line=err.line, column=err.column)
             return Response(page, status=400, mimetype="text/html")
-        raise err from None
-    except (RuntimeError, OSError) as e:
-        raise Refused(400, f"The query could not be evaluated: {e}") from None
-    return _respond(query, results)
+        raise
+    except QueryTimeout as e:
+        raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT; make the query more selective "
+                           "(a LIMIT, fewer unbound patterns).") from None
+    except WorkerFailure as e:
+        raise Refused(503, str(e)) from None
+    if result.format is None:
+        raise _unacceptable(result.kind)
+    response = _respond(query, result, results_fmt if result.kind != "graph" else graph_fmt, max_rows)
+    response.headers[ROW_LIMIT] = str(max_rows)
+    if result.truncated:
+        response.headers[TRUNCATED] = "true"
+    return _headers(response, etag)
 
 
-def _respond(query: str, results) -> Response:
-    if isinstance(results, ox.QueryTriples):
-        fmt = choose([*RDF_FORMATS, HTML], default="turtle")
-        if fmt == HTML:
-            text = results.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
-            return _html(render_template("sparql.html", query=query, graph_text=text))
-        if fmt not in RDF_FORMATS:
-            raise Refused(406, f"A CONSTRUCT/DESCRIBE result is available as {', '.join(RDF_FORMATS)}, not {fmt!r}.")
-        media, rdf_format = RDF_FORMATS[fmt]
-        return _vary(Response(results.serialize(format=rdf_format), mimetype=media))
-    fmt = choose([*RESULT_FORMATS, HTML], default="json")
+def _unacceptable(kind: str | None) -> Refused:
+    offered = RDF_FORMATS if kind == "graph" else RESULT_FORMATS if kind else {**RESULT_FORMATS, **RDF_FORMATS}
+    media = ", ".join(m for m, _ in offered.values())
+    return Refused(406, f"This result can be given as {media} (by Accept or format=), "
+                        "not in the format asked for.")
+
+
+def _etag(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _headers(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    # Results change only with the build: revalidate (cheap, 304 without evaluating) rather than guess.
+    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _respond(query: str, result, fmt: str, max_rows: int) -> Response:
     if fmt == HTML:
-        return _html(_results_page(query, results))
-    if fmt not in RESULT_FORMATS:
-        raise Refused(406, f"Query results are available as {', '.join(RESULT_FORMATS)}, not {fmt!r}.")
-    media, results_format = RESULT_FORMATS[fmt]
-    return _vary(Response(results.serialize(format=results_format), mimetype=media))
+        return Response(_page(query, result, max_rows), mimetype="text/html")
+    media = (RDF_FORMATS if result.kind == "graph" else RESULT_FORMATS)[result.format][0]
+    return Response(result.body, mimetype=media)
 
 
-def _results_page(query: str, results) -> str:
-    if isinstance(results, ox.QueryBoolean):
-        return render_template("sparql.html", query=query, boolean=bool(results))
-    limit = current_app.config["DANVAN_MAX_ROWS"]
-    names = [v.value for v in results.variables]
-    rows, more = [], False
-    for i, solution in enumerate(results):
-        if i == limit:
-            more = True
-            break
-        rows.append([_cell(solution[j]) for j in range(len(names))])
-    return render_template("sparql.html", query=query, names=names, rows=rows, more=more, limit=limit)
+def _page(query: str, result, max_rows: int) -> str:
+    if result.kind == "graph":
+        return render_template("sparql.html", query=query, graph_text=result.body.decode("utf-8"),
+                               more=result.truncated, limit=max_rows)
+    if result.kind == "boolean":
+        boolean = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV)
+        return render_template("sparql.html", query=query, boolean=bool(boolean))
+    solutions = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    rows = [[_cell(s[i]) for i in range(len(names))] for s in solutions]
+    return render_template("sparql.html", query=query, names=names, rows=rows, more=result.truncated,
+                           limit=max_rows)
 
 
 def _cell(term) -> dict:
@@ -158,30 +214,15 @@ def _cell(term) -> dict:
 
 def _no_query() -> Response:
     # A browser (or */*) gets the editor; a client that accepts neither HTML nor RDF gets told what to send.
-    fmt = choose([HTML, *RDF_FORMATS], default=HTML if request.accept_mimetypes.accept_html else "")
+    fmt = negotiate([HTML, *RDF_FORMATS], default=HTML)
     if fmt == HTML:
-        return _html(render_template("sparql.html", query=EXAMPLE))
+        return _vary(Response(render_template("sparql.html", query=EXAMPLE), mimetype="text/html"))
     if fmt in RDF_FORMATS:
         media, rdf_format = RDF_FORMATS[fmt]
-        return _vary(Response(ox.serialize(_service_description(), format=rdf_format), mimetype=media))
+        endpoint = request.url_root.rstrip("/") + sparql_url()
+        body = ox.serialize(service_description.triples(endpoint, snapshot()), format=rdf_format)
+        return _vary(Response(body, mimetype=media))
     raise Refused(400, "Give a query with query= (GET or form POST) or as an application/sparql-query body.")
-
-
-def _service_description() -> list[ox.Triple]:
-    here = ox.NamedNode(request.url_root.rstrip("/") + sparql_url())
-    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
-    triples = [ox.Triple(here, a, sd("Service")), ox.Triple(here, sd("endpoint"), here),
-               ox.Triple(here, sd("supportedLanguage"), sd("SPARQL11Query")),
-               ox.Triple(here, sd("feature"), sd("UnionDefaultGraph"))]
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        triples.append(ox.Triple(here, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
-    return triples
-
-
-def _html(page: str) -> Response:
-    return _vary(Response(page, mimetype="text/html"))
 
 
 def _vary(response: Response) -> Response:

@@ -85,3 +85,29 @@ TEMPLATE_GLOBALS = {
     "health_url": health_url,
     "static_url": static_url,
 }
+
+
+# Named queries (``/queries``): format suffixes a query URL may carry, and the result format each selects.
+QUERY_SUFFIXES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+
+
+def queries_url(lang: str | None = None, fmt: str | None = None) -> str:
+    """The list of named queries; ``fmt="json"`` is its JSON form."""
+    base = url_for("queries.index_json") if fmt == "json" else url_for("queries.index")
+    return f"{base}?{urlencode({'lang': lang})}" if lang else base
+
+
+def query_url(name: str, fmt: str | None = None, params: dict[str, str] | None = None,
+              lang: str | None = None) -> str:
+    """One named query's page (``fmt=None``) or its results in a format (``json``, ``xml``, ``csv``,
+    ``tsv`` as a suffix), with parameter values as query-string arguments."""
+    if fmt is not None and fmt not in QUERY_SUFFIXES:
+        raise ValueError(f"no suffix for format {fmt!r}")
+    path = url_for("queries.show", name=f"{name}.{fmt}" if fmt else name)
+    args = [(k, v) for k, v in (params or {}).items() if v is not None and v != ""]
+    if lang:
+        args.append(("lang", lang))
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+TEMPLATE_GLOBALS.update({"queries_url": queries_url, "query_url": query_url})

@@ -1,0 +1,164 @@
+"""The SPARQL endpoint's overhead over raw pyoxigraph for the named queries; updates its own section of
+docs/benchmarks.md ("## SPARQL endpoint overhead") and leaves the others as they are.
+
+    .venv/bin/python bench/bench_endpoint.py [--runs 9] [--store DIR]
+
+Each named query gets its parameters' defaults, written into the text as a VALUES block at the start
+of its WHERE group (the endpoint has no substitutions), and the very same text is timed two ways:
+raw ``Store.query(...).serialize(JSON)`` in this process, and ``POST /sparql`` (Accept: SPARQL JSON)
+to a real ``danvan serve`` on loopback — protocol parsing, text checks, the worker round trip, the
+row-cap pass and HTTP. Medians of ``--runs`` runs after one warm-up, same machine, same store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from graph import named_queries  # noqa: E402
+from graph.store import open_store  # noqa: E402
+
+HEADING = "## SPARQL endpoint overhead"
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, subs: dict) -> str:
+    if not subs:
+        return text
+    names = " ".join(f"?{v.value}" for v in subs)
+    values = " ".join(str(t) for t in subs.values())
+    m = _WHERE.search(text) or re.search(r"\{", text)
+    return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def serve(store_dir: Path) -> tuple[str, subprocess.Popen]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DANVAN_")}
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("danvan")), "serve", "--port", str(port),
+                             "--store", str(store_dir)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                return base, proc
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def measure(store_dir: Path, runs: int) -> list[tuple[str, int, float, float, str]]:
+    store = open_store(store_dir)
+    base, proc = serve(store_dir)
+    rows = []
+    try:
+        session = requests.Session()
+        for name, q in sorted(named_queries.all_queries().items()):
+            try:
+                subs = named_queries.bind(q, {})
+            except Exception as e:  # noqa: BLE001 - a required parameter without default
+                rows.append((name, 0, float("nan"), float("nan"), f"skipped: {e}"))
+                continue
+            text = with_values(q.text, subs)
+
+            def raw():
+                return store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
+
+            def http():
+                r = session.post(base + "/sparql", data=text.encode(), timeout=120, headers={
+                    "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+                r.raise_for_status()
+                return r.content
+
+            body = raw()
+            same = "same bytes" if http() == body else "DIFFERENT output"
+            n = len(list(store.query(text)))
+            rows.append((name, n, median_ms(raw, runs), median_ms(http, runs), same))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return rows
+
+
+def section(rows, runs: int) -> str:
+    lines = [HEADING, "",
+             f"Median of {runs} runs (after a warm-up) on {platform.machine()} with {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}, pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else ''}, "
+             "the seed store. *raw* is `Store.query(text).serialize(JSON)` in-process; *endpoint* is "
+             "`POST /sparql` over loopback to `danvan serve` (waitress, worker processes) for the same "
+             "text. Produced by `bench/bench_endpoint.py`.", "",
+             "| named query | rows | raw (ms) | endpoint (ms) | overhead (ms) | output |",
+             "|---|---:|---:|---:|---:|---|"]
+    overheads = []
+    for name, n, raw, http, same in rows:
+        if raw != raw:  # NaN: skipped
+            lines.append(f"| {name} | – | – | – | – | {same} |")
+            continue
+        overheads.append(http - raw)
+        lines.append(f"| {name} | {n} | {raw:.2f} | {http:.2f} | {http - raw:.2f} | {same} |")
+    if overheads:
+        lines += ["", f"Median overhead over the named queries: **{statistics.median(overheads):.2f} ms** "
+                      f"(max {max(overheads):.2f} ms)."]
+    return "\n".join(lines) + "\n"
+
+
+def write(doc: Path, text: str) -> None:
+    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    start = old.find(HEADING)
+    if start < 0:
+        new = old.rstrip("\n") + ("\n\n" if old else "") + text
+    else:
+        nxt = old.find("\n## ", start + len(HEADING))
+        new = old[:start] + text + (old[nxt:] if nxt >= 0 else "")
+    doc.write_text(new, encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--store", type=Path, help="a built store (default: build the seed data into a temp dir)")
+    ap.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = args.store
+        if store_dir is None:
+            from graph.build import build
+
+            store_dir = Path(tmp) / "store"
+            build(store_dir)
+        rows = measure(store_dir, args.runs)
+    text = section(rows, args.runs)
+    write(args.doc, text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

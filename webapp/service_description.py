@@ -1,0 +1,82 @@
+"""The SPARQL service description of ``/sparql`` (``sd:Service``), served when RDF is asked without a query.
+
+It names the endpoint, the language (SPARQL 1.1 Query only: the endpoint is read-only), the result
+formats, the union default graph, and the default dataset with each named graph and its ``void:triples``.
+Counts are computed once per build.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from webapp.storeholder import Snapshot
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCT_ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+_COUNTS = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""
+
+
+def _sd(local: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + local)
+
+
+def _void(local: str) -> ox.NamedNode:
+    return ox.NamedNode(VOID + local)
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+
+
+def _statistics(snap: Snapshot) -> tuple[int, list[tuple[str, int]]]:
+    def compute():
+        store = snap.store
+        default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        named = [(row["g"].value, int(row["n"].value)) for row in store.query(_COUNTS)
+                 if isinstance(row["g"], ox.NamedNode)]
+        return default, named
+
+    return snap.cached("service-description-statistics", compute)
+
+
+def triples(endpoint: str, snap: Snapshot) -> list[ox.Triple]:
+    here = ox.NamedNode(endpoint)
+    dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
+    out = [
+        ox.Triple(here, RDF_TYPE, _sd("Service")),
+        ox.Triple(here, _sd("endpoint"), here),
+        ox.Triple(here, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        ox.Triple(_sd("SPARQL11Query"), RDF_TYPE, _sd("Language")),
+        ox.Triple(here, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(_sd("UnionDefaultGraph"), RDF_TYPE, _sd("Feature")),
+        ox.Triple(here, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, RDF_TYPE, _void("Dataset")),
+        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+    ]
+    for name in RESULT_FORMATS:
+        out.append(ox.Triple(here, _sd("resultFormat"), ox.NamedNode(FORMATS + name)))
+    default_size, named = _statistics(snap)
+    out.append(ox.Triple(default_graph, _void("triples"), _integer(default_size)))
+    out.append(ox.Triple(dataset, _void("triples"), _integer(default_size)))
+    built_at = snap.info.get("built_at")
+    if built_at:
+        out.append(ox.Triple(dataset, DCT_ISSUED, ox.Literal(str(built_at), datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#dateTime"))))
+    for i, (name, size) in enumerate(named):
+        node, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
+        out += [
+            ox.Triple(dataset, _sd("namedGraph"), node),
+            ox.Triple(node, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(node, _sd("name"), ox.NamedNode(name)),
+            ox.Triple(node, _sd("graph"), graph),
+            ox.Triple(graph, RDF_TYPE, _sd("Graph")),
+            ox.Triple(graph, _void("triples"), _integer(size)),
+        ]
+    return out
