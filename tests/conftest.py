@@ -142,27 +142,10 @@ def wait_for_http(url: str, proc: subprocess.Popen, log: Path, attempts: int = 3
 
 
 @pytest.fixture(scope="session")
-def server(store_dir, tmp_path_factory, danvan) -> str:
-    """`danvan serve` for real (waitress) on a free loopback port; yields its base URL."""
-    workdir = tmp_path_factory.mktemp("server")
-    log = workdir / "server.log"
-    port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [danvan, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)],
-            cwd=workdir, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/health", proc, log)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def server(store_dir, start_server) -> str:
+    """`danvan serve` for real (waitress) on a free loopback port over the session's store; its base URL."""
+    base, _proc = start_server(store_dir)
+    return base
 
 
 @pytest.fixture(scope="session")

@@ -317,29 +317,6 @@ def test_new_build_is_served_without_restart(tmp_path):
     assert c.get("/id/person/fixture-nguyen-van-a", headers=JSON).status_code == 200
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
-    "PREFIX x: <http://e/>\nselect * {\n  service\n<http://localhost:{port}/> {} }",
-])
-def test_service_is_refused_and_nothing_is_contacted(client, query):
-    import socket
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.5)
-    port = listener.getsockname()[1]
-    try:
-        r = client.get("/sparql", query_string={"query": query.replace("{port}", str(port))}, headers=JSON)
-        assert r.status_code == 400
-        assert "SERVICE" in r.json["error"]["message"]
-        with pytest.raises(TimeoutError):
-            listener.accept()  # no connection reached the listener
-    finally:
-        listener.close()
-
-
 def test_the_word_service_in_strings_and_iris_is_fine(client):
     q = 'SELECT ?x WHERE { BIND ("SERVICE" AS ?x) FILTER (?x != <http://e/SERVICE>) } # SERVICE'
     r = client.get("/sparql", query_string={"query": q}, headers=JSON)
