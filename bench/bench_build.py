@@ -36,7 +36,7 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
 # Sections other scripts write into the same file (bench/bench_endpoint.py): kept as they are.
-KEPT_HEADINGS = ("## SPARQL endpoint overhead",)
+KEPT_HEADINGS = ("## SPARQL endpoint overhead", "## Entity pages on a hub", "## Search")
 
 
 def _kept_sections() -> str:

@@ -29,15 +29,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     # /sparql evaluates in worker processes, started on the first query (see graph.bounded).
     app.extensions["danvan.pool"] = Pool()
 
-    from webapp import editor, entity, errors, health, home, queries, sparql
+    from webapp import browse, editor, entity, errors, health, home, i18n, queries, search, sparql
     from webapp.urls import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.globals["snapshot_info"] = _snapshot_info
-    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp):
+    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp):
         app.register_blueprint(bp)
     errors.register(app)
+    i18n.register(app)
+    app.after_request(_security_headers)
     return app
+
+
+# Pages load only this server's scripts: no inline script, nothing from elsewhere. Styles may be inline
+# because the editor's libraries set them from script.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def snapshot() -> Snapshot:

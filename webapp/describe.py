@@ -17,7 +17,6 @@ from webapp.urls import KINDS, entity_prefix, split_entity_iri
 # Label properties, best first; within one property @vi beats no tag beats @en beats others.
 LABEL_PROPERTIES = [str(SKOS.prefLabel), str(RDFS.label), str(FOAF.name), str(SCHEMA.name), str(ELI.title),
                     str(DCTERMS.title), str(SCHEMA.headline), str(SKOS.notation)]
-_LANG_RANK = {"vi": 0, "": 1, "en": 2}
 
 
 def _headline_properties() -> list[str]:
@@ -71,8 +70,10 @@ def describe(store: ox.Store, iri: str, limit: int) -> Description | None:
     return Description(iri, out[:limit], inc[:limit], truncated)
 
 
-def labels(store: ox.Store, iris: set[str]) -> dict[str, str]:
-    """The best label of each IRI that has one (see LABEL_PROPERTIES); IRIs come from the store."""
+def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
+    """The best label of each IRI that has one (see LABEL_PROPERTIES), preferring ``lang``, then the
+    other language; IRIs come from the store."""
+    lang_rank = {lang: 0, "": 1, ("en" if lang == "vi" else "vi"): 2}
     if not iris:
         return {}
     values = " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
@@ -84,7 +85,7 @@ def labels(store: ox.Store, iris: set[str]) -> dict[str, str]:
         lit = r["l"]
         if not isinstance(lit, ox.Literal):
             continue
-        key = (rank[r["prop"].value], _LANG_RANK.get((lit.language or "").lower().split("-")[0], 3))
+        key = (rank[r["prop"].value], lang_rank.get((lit.language or "").lower().split("-")[0], 3))
         x = r["x"].value
         if x not in best or key < best[x][0]:
             best[x] = (key, lit.value)
