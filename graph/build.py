@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__, settings, store
+from graph import __version__, search_index, settings, store
 from graph.errors import ValidationFailed
 from graph.load import LoadedSource, PathLike, load
 from graph.reason import materialize
@@ -107,6 +107,7 @@ def build(
         dump.unlink()
         db.flush()
         db.optimize()
+        search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
         store.write_build_info(build_dir, {

@@ -23,73 +23,33 @@ def _headline_properties() -> list[str]:
     return [str(SCHEMA.headline), settings.ontology_namespace() + "headline"]
 
 
-@dataclass
-class Statement:
-    subject: ox.NamedNode | ox.BlankNode  # the other end when the entity is the object
-    predicate: ox.NamedNode
-    value: ox.NamedNode | ox.BlankNode | ox.Literal
-    graph: ox.NamedNode | None
-    entailed: bool
-
-
-@dataclass
-class Description:
-    iri: str
-    outgoing: list[Statement]
-    incoming: list[Statement]
-    truncated: bool
-
-    def terms(self) -> set[str]:
-        out: set[str] = {self.iri}
-        for st in self.outgoing + self.incoming:
-            for t in (st.subject, st.predicate, st.value, st.graph):
-                if isinstance(t, ox.NamedNode):
-                    out.add(t.value)
-        return out
-
-    def graphs(self) -> set[str]:
-        return {st.graph.value for st in self.outgoing + self.incoming if st.graph is not None}
-
-
-_OUT = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?p ?o ?g LIMIT %d"
-_IN = "SELECT ?s ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } } ORDER BY ?p ?x ?g LIMIT %d"
-
-
-def describe(store: ox.Store, iri: str, limit: int) -> Description | None:
-    """Every statement with ``iri`` as subject or object, each with its graph; None if there is none."""
-    node = ox.NamedNode(iri)
-    inferred = settings.inferred_graph()
-    sub = {ox.Variable("s"): node}
-    out = [Statement(node, r["p"], r["o"], r["g"], r["g"].value == inferred)
-           for r in store.query(_OUT % (limit + 1), substitutions=sub)]
-    inc = [Statement(r["x"], r["p"], node, r["g"], r["g"].value == inferred)
-           for r in store.query(_IN % (limit + 1), substitutions=sub)]
-    if not out and not inc:
-        return None
-    truncated = len(out) > limit or len(inc) > limit
-    return Description(iri, out[:limit], inc[:limit], truncated)
-
-
 def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
     """The best label of each IRI that has one (see LABEL_PROPERTIES), preferring ``lang``, then the
-    other language; IRIs come from the store."""
+    other language; IRIs come from the store. One index lookup per IRI and label property (a VALUES
+    join makes Oxigraph scan every label in the store)."""
     lang_rank = {lang: 0, "": 1, ("en" if lang == "vi" else "vi"): 2}
-    if not iris:
-        return {}
-    values = " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
-    props = " ".join(str(ox.NamedNode(p)) for p in LABEL_PROPERTIES + _headline_properties())
-    q = f"SELECT ?x ?prop ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?prop {{ {props} }} ?x ?prop ?l }}"
-    rank = {p: i for i, p in enumerate(LABEL_PROPERTIES + _headline_properties())}
-    best: dict[str, tuple[tuple[int, int], str]] = {}
-    for r in store.query(q):
-        lit = r["l"]
-        if not isinstance(lit, ox.Literal):
+    props = [ox.NamedNode(p) for p in LABEL_PROPERTIES + _headline_properties()]
+    default = ox.DefaultGraph()
+    out: dict[str, str] = {}
+    for x in iris:
+        try:
+            node = ox.NamedNode(x)
+        except ValueError:
             continue
-        key = (rank[r["prop"].value], lang_rank.get((lit.language or "").lower().split("-")[0], 3))
-        x = r["x"].value
-        if x not in best or key < best[x][0]:
-            best[x] = (key, lit.value)
-    return {x: v for x, (_, v) in best.items()}
+        best = None
+        for rank, prop in enumerate(props):
+            for q in store.quads_for_pattern(node, prop, None, default):
+                lit = q.object
+                if not isinstance(lit, ox.Literal):
+                    continue
+                key = (rank, lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
+                if best is None or key < best[0]:
+                    best = (key, lit.value)
+            if best is not None:
+                break  # a better property never comes later
+        if best is not None:
+            out[x] = best[1]
+    return out
 
 
 def headlines(store: ox.Store, graphs: set[str]) -> dict[str, str]:
@@ -125,3 +85,190 @@ def entity_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     q = ("SELECT DISTINCT ?s ?a ?p ?b WHERE { { ?s ?p ?b BIND(?s AS ?a) } UNION { ?a ?p ?s BIND(?s AS ?b) } }")
     return [ox.Triple(r["a"], r["p"], r["b"])
             for r in store.query(q, substitutions={ox.Variable("s"): node})]
+
+
+# ------------------------------------------------------------------------------------- entity pages
+#
+# An entity page reads its statements group by group: one COUNT per direction (grouped by property),
+# then at most ``per_page`` distinct values of each property, with their graphs. A hub with 10,000
+# incoming links costs two GROUP BY counts and one bounded page per group, never the whole neighbourhood.
+# The entity and the property are written into the fixed query text as N-Triples terms
+# (``str(ox.NamedNode(...))``, which the constructor has already checked), never as raw strings.
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def dv(local: str) -> str:
+    return settings.ontology_namespace() + local
+
+
+def _n(iri: str) -> str:
+    return str(ox.NamedNode(iri))
+
+
+def _not_default(graph) -> bool:
+    return isinstance(graph, ox.NamedNode)
+
+
+@dataclass
+class Group:
+    """The statements with one property, in one direction, on one page."""
+    predicate: str
+    direction: str  # "out" (entity ?p value) or "in" (value ?p entity)
+    count: int  # distinct values in all graphs
+    page: int  # 1-based
+    pages: int
+    rows: list[dict]  # {"value": term, "graphs": [graph IRIs], "entailed": bool}
+    conflict: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.direction}:{self.predicate}"
+
+
+def group_counts(store: ox.Store, iri: str, direction: str) -> dict[str, int]:
+    """property IRI → how many distinct values (out) or subjects (in) it links the entity with."""
+    s = _n(iri)
+    pattern = f"{s} ?p ?v" if direction == "out" else f"?v ?p {s}"
+    q = f"SELECT ?p (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?p"
+    return {r["p"].value: int(r["n"].value) for r in store.query(q)}
+
+
+def group_page(store: ox.Store, iri: str, predicate: str, direction: str, count: int, page: int,
+               per_page: int, inferred: str) -> Group:
+    """One page of a property group: at most ``per_page`` distinct values, each with its graphs.
+
+    No ORDER BY: sorting a hub's 10,000 neighbours costs Oxigraph most of a second (it decodes every
+    term), while LIMIT/OFFSET over its index order costs milliseconds. A build is read-only, so that
+    order is the same on every request; the page's own rows are sorted here.
+    """
+    pages = max(1, -(-count // per_page))
+    page = min(max(1, page), pages)
+    s, p = _n(iri), _n(predicate)
+    pattern = f"{s} {p} ?v" if direction == "out" else f"?v {p} {s}"
+    q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }} "
+         f"LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}")
+    node, prop = ox.NamedNode(iri), ox.NamedNode(predicate)
+    rows = []
+    for r in store.query(q):
+        v = r["v"]
+        quads = (store.quads_for_pattern(node, prop, v, None) if direction == "out"
+                 else store.quads_for_pattern(v, prop, node, None))
+        graphs = sorted({qd.graph_name.value for qd in quads if isinstance(qd.graph_name, ox.NamedNode)})
+        rows.append({"value": v, "graphs": graphs, "entailed": all(g == inferred for g in graphs)})
+    rows.sort(key=lambda row: (row["entailed"], str(row["value"])))
+    return Group(predicate, direction, count, page, pages, rows)
+
+
+def values_of(store: ox.Store, subject, predicate: str) -> list:
+    """The objects of one subject and property in the default graph (the union), sorted."""
+    if not isinstance(subject, (ox.NamedNode, ox.BlankNode)):
+        return []
+    return sorted((q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None,
+                                                              ox.DefaultGraph())), key=str)
+
+
+def one_valued_properties(store: ox.Store) -> set[str]:
+    """Properties the ontology marks ``dv:expectsOneValue true``: different values are a conflict."""
+    q = (f"SELECT ?p WHERE {{ GRAPH {_n(settings.ontology_graph())} {{ ?p {_n(dv('expectsOneValue'))} ?t }} "
+         f"FILTER(?t = true) }}")
+    return {r["p"].value for r in store.query(q)}
+
+
+def types_of(store: ox.Store, iri: str, inferred: str) -> list[str]:
+    """The entity's classes as its sources state them (not the entailed super-classes)."""
+    q = f"SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ {_n(iri)} a ?t }} FILTER(?g != {_n(inferred)}) }} ORDER BY ?t"
+    return [r["t"].value for r in store.query(q) if isinstance(r["t"], ox.NamedNode)]
+
+
+def literal_values(store: ox.Store, iri: str, predicates: list[str]) -> dict[str, list[ox.Literal]]:
+    """Each property's literal values on the entity (union of graphs), for summaries."""
+    values = " ".join(_n(p) for p in predicates)
+    q = f"SELECT DISTINCT ?p ?v WHERE {{ VALUES ?p {{ {values} }} {_n(iri)} ?p ?v FILTER(isLiteral(?v)) }} ORDER BY ?v"
+    out: dict[str, list[ox.Literal]] = {}
+    for r in store.query(q):
+        out.setdefault(r["p"].value, []).append(r["v"])
+    return out
+
+
+def display_names(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
+    """:func:`labels`, except that a document is called by its number ("23-QĐ/TW") when it has one."""
+    names = labels(store, iris, lang=lang)
+    docs = [i for i in iris if (split_entity_iri(i) or ("",))[0] == "document"]
+    if docs:
+        q = (f"SELECT ?d (MIN(STR(?n)) AS ?num) WHERE {{ VALUES ?d {{ {' '.join(_n(d) for d in sorted(docs))} }} "
+             f"?d {_n(dv('documentNumber'))} ?n }} GROUP BY ?d")
+        for r in store.query(q):
+            if r["num"] is not None:
+                names[r["d"].value] = r["num"].value
+    posts = [i for i in iris if i not in names and (split_entity_iri(i) or ("",))[0] == "post"]
+    if posts:
+        # a post has no name of its own: call it "role, organization"
+        q = (f"SELECT ?post ?r ?o WHERE {{ VALUES ?post {{ {' '.join(_n(p) for p in sorted(posts))} }} "
+             f"?post {_n(dv('role'))} ?r ; {_n(dv('postIn'))} ?o }}")
+        pairs = {r["post"].value: (r["r"].value, r["o"].value) for r in store.query(q)}
+        parts = labels(store, {x for pair in pairs.values() for x in pair}, lang=lang)
+        for post, (role, org) in pairs.items():
+            if role in parts and org in parts:
+                names[post] = f"{parts[role]}, {parts[org]}"
+    return names
+
+
+def source_info(store: ox.Store, graphs: set[str]) -> dict[str, dict]:
+    """A source graph's headline, publisher and date (dv: or schema: terms), for citing it."""
+    if not graphs:
+        return {}
+    values = " ".join(_n(g) for g in sorted(graphs))
+    q = (f"SELECT ?g ?h ?pub ?date WHERE {{ VALUES ?g {{ {values} }} "
+         f"OPTIONAL {{ ?g {_n(dv('headline'))}|{_n(str(SCHEMA.headline))} ?h }} "
+         f"OPTIONAL {{ ?g {_n(dv('publisher'))}|{_n(str(SCHEMA.publisher))} ?pub }} "
+         f"OPTIONAL {{ ?g {_n(dv('datePublished'))}|{_n(str(SCHEMA.datePublished))} ?date }} }}")
+    out: dict[str, dict] = {}
+    for r in store.query(q):
+        info = out.setdefault(r["g"].value, {"headline": None, "publisher": None, "date": None})
+        h = r["h"]
+        if isinstance(h, ox.Literal) and (info["headline"] is None or h.language == "vi"):
+            info["headline"] = h.value
+        if isinstance(r["pub"], ox.NamedNode):
+            info["publisher"] = r["pub"].value
+        if isinstance(r["date"], ox.Literal):
+            info["date"] = r["date"]
+    return out
+
+
+def select(store: ox.Store, query: str, iri: str, **iris: str) -> list:
+    """A fixed SELECT with ``$S`` (the entity) and other ``$NAME`` placeholders replaced by IRIs."""
+    text = query.replace("$S", _n(iri))
+    for name, value in iris.items():
+        text = text.replace("$" + name, _n(value))
+    prologue = (f"PREFIX dv: <{settings.ontology_namespace()}>\n"
+                "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+    return list(store.query(prologue + text))
+
+
+def count(store: ox.Store, query: str, iri: str, **iris: str) -> int:
+    rows = select(store, query, iri, **iris)
+    return int(rows[0]["n"].value) if rows else 0
+
+
+@dataclass
+class Outline:
+    """An entity's statement groups (one page of each), both directions."""
+    iri: str
+    outgoing: list[Group]
+    incoming: list[Group]
+
+
+def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, inferred: str) -> Outline | None:
+    """The entity's statements grouped by property: every group counted, one page of each read
+    (``pages`` maps a group's key, ``out:IRI`` or ``in:IRI``, to its page; others are on page 1).
+    None when nothing in the store mentions the entity."""
+    groups: dict[str, list[Group]] = {"out": [], "in": []}
+    for direction in ("out", "in"):
+        for predicate, n in sorted(group_counts(store, iri, direction).items()):
+            page = pages.get(f"{direction}:{predicate}", 1)
+            groups[direction].append(group_page(store, iri, predicate, direction, n, page, per_page, inferred))
+    if not groups["out"] and not groups["in"]:
+        return None
+    return Outline(iri, groups["out"], groups["in"])

@@ -1,21 +1,92 @@
-"""``/id/{kind}/{slug}``: one entity — HTML listing every statement about it, or RDF by conneg/suffix."""
+"""``/id/{kind}/{slug}``: one entity — an HTML page, or its RDF by content negotiation or suffix.
+
+The page has a head (label in the page's language, kinds, a short description), a section per kind
+(a document's status and replacement chain, a person's posts, an organization's place in the
+hierarchy, an event's speakers, a source's facts), then every statement about the entity grouped by
+property, in both directions, each with the source(s) that state it and whether it is asserted or
+entailed. Every group is counted and paged (:mod:`webapp.describe`), so a hub never loads its whole
+neighbourhood.
+"""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from graph import settings
-from graph.namespaces import prefixes
+from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
 from webapp import snapshot
 from webapp.conneg import HTML, RDF_FORMATS, choose
-from webapp.describe import describe, entity_triples, headlines, labels
+from webapp.describe import (
+    Group, count, describe, display_names, dv, entity_triples, literal_values, one_valued_properties, select,
+    source_info, types_of, values_of,
+)
 from webapp.errors import Refused
-from webapp.urls import KINDS, SUFFIXES, entity_iri, entity_url, split_entity_iri, term_href
+from webapp.i18n import current_lang, pick
+from webapp.urls import (
+    KINDS, SUFFIXES, entity_iri, entity_page_url, entity_url, split_entity_iri, sparql_url, term_href,
+)
 
 bp = Blueprint("entity", __name__)
 
 OFFERED = [HTML, "turtle", "ntriples", "jsonld", "rdfxml"]
+PER_PAGE = 50  # rows per group and page (config DANVAN_ENTITY_ROWS)
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+STRINGS = {
+    "vi": {
+        "asserted": "khẳng định", "entailed": "suy diễn", "inferred": "suy diễn (OWL 2 RL)",
+        "ontology": "bản thể học", "out": "Phát biểu về thực thể", "in": "Liên kết đến đây",
+        "none": "Không có.", "value": "Giá trị", "subject": "Chủ thể", "sources": "Nguồn",
+        "property": "Thuộc tính", "conflict": "Mâu thuẫn", "conflict_note":
+        "Các nguồn nêu những giá trị khác nhau cho một thuộc tính chỉ có một giá trị; mọi giá trị được giữ nguyên, kèm nguồn.",
+        "page": "Trang", "of": "/", "prev": "← Trước", "next": "Sau →", "query_this": "Truy vấn thực thể này (DESCRIBE)",
+        "formats": "Định dạng", "status": "Hiệu lực", "in_force": "còn hiệu lực",
+        "in_force_note": "không có văn bản thay thế trong dữ liệu", "replaced_by": "bị thay thế bởi",
+        "on": "ngày", "no_longer": "hết hiệu lực từ", "entry": "có hiệu lực từ",
+        "chain": "Chuỗi thay thế", "based_on_it": "Văn bản căn cứ vào văn bản này",
+        "outdated": "có thể đã lỗi thời (căn cứ vào văn bản đã bị thay thế)",
+        "its_basis": "Căn cứ", "basis_replaced": "căn cứ vào văn bản đã bị thay thế",
+        "events_doc": "Sự kiện quán triệt, triển khai văn bản", "posts": "Chức vụ được ghi nhận",
+        "date": "Ngày", "role": "Chức danh", "organization": "Tổ chức", "source": "Nguồn", "event": "Sự kiện",
+        "no_date": "không ghi ngày", "spoke_at": "Sự kiện đã phát biểu", "hierarchy": "Vị trí trong hệ thống tổ chức",
+        "children": "Tổ chức trực thuộc", "people": "Người và chức vụ", "person": "Người",
+        "issued": "Văn bản ban hành", "organized": "Sự kiện tổ chức", "when": "Thời gian", "place": "Địa điểm",
+        "organizer": "Đơn vị tổ chức", "speakers": "Người phát biểu (chức vụ khi đó)",
+        "attendance": "Số người dự", "approx": "khoảng", "points": "Điểm cầu cấp cơ sở",
+        "connection_points": "Điểm cầu", "attendees": "Người, đơn vị dự", "documents": "Văn bản",
+        "metadata": "Thông tin nguồn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
+        "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
+        "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
+    },
+    "en": {
+        "asserted": "asserted", "entailed": "entailed", "inferred": "inferred (OWL 2 RL)",
+        "ontology": "ontology", "out": "Statements about it", "in": "What links here",
+        "none": "None.", "value": "Value", "subject": "Subject", "sources": "Sources",
+        "property": "Property", "conflict": "Conflict", "conflict_note":
+        "Sources give different values for a property that expects one; every value is kept, with its source.",
+        "page": "Page", "of": "of", "prev": "← Previous", "next": "Next →", "query_this": "Query this (DESCRIBE)",
+        "formats": "Formats", "status": "Status", "in_force": "in force",
+        "in_force_note": "no replacing document in the data", "replaced_by": "replaced by",
+        "on": "on", "no_longer": "no longer in force since", "entry": "in force since",
+        "chain": "Replacement chain", "based_on_it": "Documents based on it",
+        "outdated": "possibly outdated (based on a replaced document)",
+        "its_basis": "Based on", "basis_replaced": "based on a replaced document",
+        "events_doc": "Events that disseminated it", "posts": "Attested posts",
+        "date": "Date", "role": "Role", "organization": "Organization", "source": "Source", "event": "Event",
+        "no_date": "no date", "spoke_at": "Events spoken at", "hierarchy": "Place in the hierarchy",
+        "children": "Sub-organizations", "people": "People and posts", "person": "Person",
+        "issued": "Documents issued", "organized": "Events organized", "when": "Date", "place": "Place",
+        "organizer": "Organizer", "speakers": "Speakers (posts held then)",
+        "attendance": "Attendance", "approx": "about", "points": "Grassroots connection points",
+        "connection_points": "Connection points", "attendees": "Attendees", "documents": "Documents",
+        "metadata": "Source metadata", "facts": "Facts this source states", "headline": "Headline",
+        "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
+        "total": "total", "shown": "shown", "post_page": "post page",
+    },
+}
 
 
 @bp.get("/id/<kind>/<slug>")
@@ -34,21 +105,35 @@ def show(kind: str, slug: str):
     if fmt not in OFFERED:
         raise Refused(406 if fmt else 400, f"This page is available as {', '.join(OFFERED)}, not {fmt!r}.")
     snap = snapshot()
-    limit = current_app.config["DANVAN_PAGE_STATEMENTS"]
-    desc = describe(snap.store, iri, limit)
-    if desc is None:
+    group, page = _paging()
+    outline = describe(snap.store, iri, {group: page} if group else {}, _per_page(), settings.inferred_graph())
+    if outline is None:
         raise Refused(404, f"Nothing in the graph is about <{iri}>.")
     if fmt != HTML:
         media, rdf_format = RDF_FORMATS[fmt]
         body = ox.serialize(entity_triples(snap.store, iri), format=rdf_format, prefixes=_prefixes())
         response = Response(body, mimetype=media)
     else:
-        response = Response(_render(snap.store, kind, slug, desc), mimetype="text/html")
+        response = Response(Page(snap.store, kind, slug, iri, outline, group, page).render(), mimetype="text/html")
         response.headers["Link"] = ", ".join(
             f'<{entity_url(kind, slug, name)}>; rel="alternate"; type="{RDF_FORMATS[name][0]}"'
             for name in RDF_FORMATS)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _per_page() -> int:
+    return int(current_app.config.get("DANVAN_ENTITY_ROWS", PER_PAGE))
+
+
+def _paging() -> tuple[str | None, int]:
+    """The group asked to be paged (``?group=KEY&page=N``); the key is only ever compared, not used."""
+    group = request.args.get("group") or None
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return group, min(page, 10**6)
 
 
 def _prefixes() -> dict[str, str]:
@@ -65,45 +150,325 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _term(term, names: dict[str, str]) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "iri", "iri": term.value, "label": names.get(term.value) or compact(term.value),
-                "href": term_href(term.value)}
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else None
-        show_dt = dt and not term.language and not dt.endswith("#string") and not dt.endswith("#langString")
-        return {"type": "literal", "text": term.value, "lang": term.language,
-                "datatype": compact(dt) if show_dt else None}
-    return {"type": "blank", "text": f"_:{getattr(term, 'value', term)}"}
+_DATE = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})(.*)$")
 
 
-def _source(graph, names: dict[str, str], heads: dict[str, str]) -> dict:
-    if graph is None:
-        return {"label": "default graph", "href": None}
-    g = graph.value
-    if g == settings.inferred_graph():
-        return {"label": "inferred (OWL 2 RL)", "href": None, "iri": g}
-    if g == settings.ontology_graph():
-        return {"label": "ontology", "href": None, "iri": g}
-    return {"label": heads.get(g) or names.get(g) or g, "href": term_href(g), "iri": g}
+def format_date(lit) -> str:
+    """``xsd:date`` (and the date of an ``xsd:dateTime``) as dd/mm/yyyy; anything else as written."""
+    if not isinstance(lit, ox.Literal):
+        return ""
+    dt = lit.datatype.value if lit.datatype else ""
+    m = _DATE.match(lit.value)
+    if m and dt in (XSD + "date", XSD + "dateTime"):
+        return f"{m.group(3)}/{m.group(2)}/{m.group(1)}"
+    return lit.value
 
 
-def _render(store: ox.Store, kind: str, slug: str, desc) -> str:
-    terms = desc.terms()
-    names = labels(store, terms)
-    heads = headlines(store, desc.graphs())
+class Page:
+    """Everything one entity page shows; names are looked up once, for every IRI it mentions."""
 
-    def rows(statements, other_end):
-        out = [{"predicate": _term(st.predicate, names), "value": _term(other_end(st), names),
-                "source": _source(st.graph, names, heads), "entailed": st.entailed} for st in statements]
-        return sorted(out, key=lambda r: (r["predicate"]["label"].casefold(), r["entailed"]))
+    def __init__(self, store: ox.Store, kind: str, slug: str, iri: str, outline, group: str | None, page: int):
+        self.store, self.kind, self.slug, self.iri, self.outline = store, kind, slug, iri, outline
+        self.paged_group, self.paged_page = group, page
+        self.lang = current_lang()
+        self.s = pick(STRINGS)
+        self.inferred = settings.inferred_graph()
+        self.iris: set[str] = {iri}
+        self.graphs: set[str] = set()
 
-    return render_template(
-        "entity.html",
-        iri=desc.iri, kind=kind, slug=slug,
-        label=names.get(desc.iri) or slug,
-        outgoing=rows(desc.outgoing, lambda st: st.value),
-        incoming=rows(desc.incoming, lambda st: st.subject),
-        truncated=desc.truncated,
-        alternates=[(name, RDF_FORMATS[name][0], entity_url(kind, slug, name)) for name in RDF_FORMATS],
-    )
+    # -- helpers for sections -------------------------------------------------------------------
+    def q(self, query: str, **iris: str) -> list:
+        rows = select(self.store, query, self.iri, INF=self.inferred, **iris)
+        self._note(rows)
+        return rows
+
+    def _note(self, rows) -> None:
+        for r in rows:
+            for term in r:
+                if isinstance(term, ox.NamedNode):
+                    self.iris.add(term.value)
+
+    def page_of(self, key: str) -> int:
+        return self.paged_page if self.paged_group == key else 1
+
+    def paged(self, key: str, count_query: str, page_query: str, per_page: int | None = None,
+              details: dict[str, str] | None = None, sort: str | None = None) -> dict:
+        """A kind section's list, counted and paged like the statement groups: the page query selects
+        ``?x`` with LIMIT/OFFSET and no ORDER BY (see describe.group_page); ``details`` (name →
+        property) are then looked up for each row in the index, and rows sorted by ``sort``."""
+        per_page = per_page or _per_page()
+        total = count(self.store, count_query, self.iri)
+        pages = max(1, -(-total // per_page))
+        page = min(self.page_of(key), pages)
+        found = self.q(page_query.replace("$LIMIT", str(per_page)).replace("$OFFSET", str((page - 1) * per_page)))
+        if details is None:
+            rows = found
+        else:
+            rows = []
+            for r in found:
+                row = {"x": r["x"]}
+                for name, prop in details.items():
+                    vals = values_of(self.store, r["x"], prop)
+                    row[name] = vals[0] if vals else None
+                    self._note([vals])
+                rows.append(row)
+            rows.sort(key=lambda row: (row.get(sort) is None if sort else False,
+                                       str(row.get(sort)) if sort else "", str(row["x"])))
+        return {"key": key, "count": total, "page": page, "pages": pages, "rows": rows}
+
+    # -- kind sections ----------------------------------------------------------------------------
+    def document(self) -> dict:
+        vals = literal_values(self.store, self.iri, [str(ELI.date_no_longer_in_force), dv("endOfValidity"),
+                                                      dv("entryIntoForce"), dv("dateIssued")])
+        ends = vals.get(str(ELI.date_no_longer_in_force), []) + vals.get(dv("endOfValidity"), [])
+        replaced = self.q("SELECT DISTINCT ?new ?date WHERE { $S dv:replacedBy ?new "
+                          "OPTIONAL { ?new dv:dateIssued ?date } } ORDER BY ?date ?new LIMIT 20")
+        end = min(ends, key=lambda lit: lit.value) if ends else None
+        if end is None and replaced and replaced[0]["date"] is not None:
+            end = replaced[0]["date"]
+        status = {"replaced": [r["new"] for r in replaced], "end": end,
+                  "entry": (vals.get(dv("entryIntoForce")) or [None])[0]}
+        before = self.q("SELECT DISTINCT ?d ?date WHERE { $S dv:replaces+ ?d OPTIONAL { ?d dv:dateIssued ?date } } "
+                        "ORDER BY ?date ?d LIMIT 20")
+        after = self.q("SELECT DISTINCT ?d ?date WHERE { $S dv:replacedBy+ ?d OPTIONAL { ?d dv:dateIssued ?date } } "
+                       "ORDER BY ?date ?d LIMIT 20")
+        issued = vals.get(dv("dateIssued"), [])
+        chain = ([{"node": r["d"], "date": r["date"], "self": False} for r in before]
+                 + [{"node": ox.NamedNode(self.iri), "date": issued[0] if issued else None, "self": True}]
+                 + [{"node": r["d"], "date": r["date"], "self": False} for r in after])
+        based = self.paged(
+            "based", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:basedOn $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:basedOn $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"date": dv("dateIssued")}, sort="date")
+        basis = self.q("SELECT ?b (SAMPLE(?nw) AS ?new) WHERE { $S dv:basedOn ?b OPTIONAL { ?b dv:replacedBy ?nw } } "
+                       "GROUP BY ?b ORDER BY ?b LIMIT 50")
+        events = self.paged(
+            "events", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:concerns $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:concerns $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"date": dv("startDate")}, sort="date")
+        concerns = {dv(t) for t in ("disseminates", "studyMaterial", "surveysImplementationOf", "concerns")}
+        for row in events["rows"]:  # how each event concerns it, as its sources say (most specific terms)
+            row["how"] = sorted({q.predicate.value for q in self.store.quads_for_pattern(row["x"], None, ox.NamedNode(self.iri), None)
+                                 if q.predicate.value in concerns and isinstance(q.graph_name, ox.NamedNode)
+                                 and q.graph_name.value != self.inferred})
+            self.iris.update(row["how"])
+        return {"status": status, "chain": chain if len(chain) > 1 else [], "based": based,
+                "outdated": bool(status["replaced"]), "basis": basis, "events": events}
+
+    def person(self) -> dict:
+        total = count(self.store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?post dv:holder $S } "
+                                  "FILTER(?g != $INF) }", self.iri, INF=self.inferred)
+        rows = self.q(
+            "SELECT ?post ?role ?org ?g ?date ?event WHERE { GRAPH ?g { ?post dv:holder $S } FILTER(?g != $INF) "
+            "OPTIONAL { GRAPH ?g { ?post dv:role ?role } } OPTIONAL { GRAPH ?g { ?post dv:postIn ?org } } "
+            "OPTIONAL { GRAPH ?g { ?post dv:attestedOn ?date } } OPTIONAL { GRAPH ?g { ?post dv:attestedAt ?event } } "
+            "} ORDER BY ?post ?g LIMIT 500")
+        timeline = []
+        for r in rows:
+            self.graphs.add(r["g"].value)
+            timeline.append({"post": r["post"], "role": r["role"], "org": r["org"], "graph": r["g"].value,
+                             "date": r["date"], "event": r["event"]})
+        event_dates = self._event_dates({t["event"].value for t in timeline if t["event"] is not None})
+        for t in timeline:
+            t["event_date"] = event_dates.get(t["event"].value) if t["event"] is not None else None
+        # dated attestations first, by date; then those whose source gives no date
+        timeline.sort(key=lambda t: (t["date"] is None, t["date"].value if t["date"] is not None else "",
+                                     t["role"].value if t["role"] is not None else ""))
+        spoke = self.paged(
+            "spoke", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:speaker $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:speaker $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"date": dv("startDate")}, sort="date")
+        for row in spoke["rows"]:
+            row["graphs"] = sorted({q.graph_name.value for q in self.store.quads_for_pattern(
+                row["x"], ox.NamedNode(dv("speaker")), ox.NamedNode(self.iri), None)
+                if isinstance(q.graph_name, ox.NamedNode)})
+            self.graphs.update(row["graphs"])
+        return {"timeline": timeline, "total": total, "spoke": spoke}
+
+    def _event_dates(self, events: set[str]) -> dict[str, ox.Literal]:
+        if not events:
+            return {}
+        values = " ".join(str(ox.NamedNode(e)) for e in sorted(events))
+        rows = self.store.query(f"SELECT ?e (MIN(?d) AS ?date) WHERE {{ VALUES ?e {{ {values} }} "
+                                f"?e <{dv('startDate')}> ?d }} GROUP BY ?e")
+        return {r["e"].value: r["date"] for r in rows if r["date"] is not None}
+
+    def organization(self) -> dict:
+        edges = self.q("SELECT DISTINCT ?a ?b WHERE { $S dv:subOrganizationOf* ?a . ?a dv:subOrganizationOf ?b } LIMIT 100")
+        parents: dict[str, list[ox.NamedNode]] = {}
+        for r in edges:
+            parents.setdefault(r["a"].value, []).append(r["b"])
+        paths: list[list[ox.NamedNode]] = []
+
+        def up(node: ox.NamedNode, path: list[ox.NamedNode]) -> None:
+            above = [p for p in parents.get(node.value, []) if p not in path]
+            if not above or len(path) > 10 or len(paths) >= 10:
+                paths.append(list(reversed(path)))
+                return
+            for p in above:
+                up(p, path + [p])
+
+        up(ox.NamedNode(self.iri), [])
+        children = self.paged(
+            "children", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:subOrganizationOf $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:subOrganizationOf $S } LIMIT $LIMIT OFFSET $OFFSET", details={})
+        posts = self.paged(
+            "posts", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:postIn $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:postIn $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"person": dv("holder"), "role": dv("role"), "date": dv("attestedOn")}, sort="date")
+        issued = self.paged(
+            "issued", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:issuedBy $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:issuedBy $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"date": dv("dateIssued")}, sort="date")
+        organized = self.paged(
+            "organized", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x dv:organizer $S }",
+            "SELECT DISTINCT ?x WHERE { ?x dv:organizer $S } LIMIT $LIMIT OFFSET $OFFSET",
+            details={"date": dv("startDate")}, sort="date")
+        return {"paths": paths, "children": children, "posts": posts, "issued": issued, "organized": organized}
+
+    def event(self) -> dict:
+        facts = self.q("SELECT ?p ?v WHERE { VALUES ?p { dv:startDate dv:location dv:organizer dv:attendeeCount "
+                       "dv:attendeeCountIsApproximate dv:grassrootsConnectionPointCount dv:partOfDay } $S ?p ?v } "
+                       "ORDER BY ?p ?v LIMIT 100")
+        by: dict[str, list] = {}
+        for r in facts:
+            by.setdefault(r["p"].value.rpartition("#")[2], []).append(r["v"])
+        speakers = self.q(
+            "SELECT ?person ?role ?org WHERE { $S dv:speaker ?person "
+            "OPTIONAL { ?post dv:holder ?person ; dv:attestedAt $S OPTIONAL { ?post dv:role ?role } "
+            "OPTIONAL { ?post dv:postIn ?org } } } ORDER BY ?person ?role LIMIT 200")
+        grouped: dict[str, dict] = {}
+        for r in speakers:
+            entry = grouped.setdefault(r["person"].value, {"person": r["person"], "posts": []})
+            if r["role"] is not None or r["org"] is not None:
+                entry["posts"].append({"role": r["role"], "org": r["org"]})
+        attendees = self.paged(
+            "attendees", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { $S dv:attendee ?x }",
+            "SELECT DISTINCT ?x WHERE { $S dv:attendee ?x } LIMIT $LIMIT OFFSET $OFFSET", details={})
+        points = self.q("SELECT DISTINCT ?c WHERE { $S dv:connectionPoint ?c } ORDER BY ?c LIMIT 50")
+        documents = self.q(
+            "SELECT ?d ?p WHERE { GRAPH ?g { $S ?p ?d } FILTER(?g != $INF) "
+            "VALUES ?p { dv:disseminates dv:studyMaterial dv:surveysImplementationOf dv:concerns } } "
+            "GROUP BY ?d ?p ORDER BY ?p ?d LIMIT 100")
+        return {"facts": by, "speakers": list(grouped.values()), "attendees": attendees, "points": points,
+                "documents": documents}
+
+    def source(self) -> dict:
+        meta = self.q("SELECT ?p ?v WHERE { VALUES ?p { dv:headline dv:publisher dv:author dv:datePublished "
+                      "dv:section dv:seedFile dv:datelineNote dv:publishedIn dv:issueNumber } $S ?p ?v } "
+                      "ORDER BY ?p ?v LIMIT 100")
+        by: dict[str, list] = {}
+        for r in meta:
+            v = r["v"]
+            if isinstance(v, ox.Literal) and v.language and v.language != self.lang and any(
+                    isinstance(o["v"], ox.Literal) and o["v"].language == self.lang and o["p"] == r["p"] for o in meta):
+                continue
+            by.setdefault(r["p"].value.rpartition("#")[2], []).append(v)
+        facts = self.paged(
+            "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o } }",
+            "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o } } LIMIT $LIMIT OFFSET $OFFSET",
+            per_page=max(_per_page(), 100))
+        facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
+        return {"meta": by, "facts": facts}
+
+    # -- the page ----------------------------------------------------------------------------------
+    def render(self) -> str:
+        section = getattr(self, self.kind.replace("-", "_"), None) if self.kind in (
+            "document", "person", "organization", "event", "source") else None
+        special = section() if section else None
+        groups = self.outline.outgoing + self.outline.incoming
+        one_valued = one_valued_properties(self.store)
+        for g in groups:
+            self.iris.add(g.predicate)
+            for row in g.rows:
+                self.graphs.update(row["graphs"])
+                if isinstance(row["value"], ox.NamedNode):
+                    self.iris.add(row["value"].value)
+            if g.direction == "out" and g.predicate in one_valued:
+                asserted = {row["value"] for row in g.rows if not row["entailed"]}
+                g.conflict = len(asserted) > 1
+        kinds = types_of(self.store, self.iri, self.inferred)
+        self.iris.update(kinds)
+        if self.kind == "source":
+            self.iris.update(dv(k) for k in ("headline", "publisher", "author", "datePublished", "section",
+                                             "publishedIn", "issueNumber", "seedFile", "datelineNote"))
+        sources = source_info(self.store, self.graphs)
+        self.iris.update(self.graphs)
+        self.iris.update(i["publisher"] for i in sources.values() if i["publisher"])
+        names = display_names(self.store, self.iris, lang=self.lang)
+        description = self._description(names)
+        # what the sources say first, by property name; groups only the reasoner adds after them
+        for gs in (self.outline.outgoing, self.outline.incoming):
+            gs.sort(key=lambda g: (all(r["entailed"] for r in g.rows),
+                                   (names.get(g.predicate) or compact(g.predicate)).casefold()))
+        view = View(self, names, sources)
+        return render_template(
+            "entity.html", s=self.s, v=view, iri=self.iri, kind=self.kind, slug=self.slug,
+            label=names.get(self.iri) or self.slug, kinds=kinds, description=description,
+            special=special, outgoing=self.outline.outgoing, incoming=self.outline.incoming,
+            query_href=sparql_url(f"DESCRIBE <{self.iri}>"),
+            alternates=[(name, RDF_FORMATS[name][0], entity_url(self.kind, self.slug, name)) for name in RDF_FORMATS],
+        )
+
+    def _description(self, names: dict[str, str]) -> str | None:
+        props = [dv("title"), str(SKOS.definition), str(RDFS.comment), str(SCHEMA.description), dv("headline")]
+        vals = literal_values(self.store, self.iri, props)
+        for p in props:
+            lits = vals.get(p, [])
+            best = sorted(lits, key=lambda lit: (lit.language != self.lang, lit.language is None, lit.value))
+            for lit in best:
+                if lit.value != names.get(self.iri):
+                    return lit.value
+        return None
+
+
+class View:
+    """What templates call to show terms, sources and pager links (all escaped by Jinja)."""
+
+    def __init__(self, page: Page, names: dict[str, str], sources: dict[str, dict]):
+        self.page, self.names, self.sources = page, names, sources
+        self.s = page.s
+
+    def term(self, t) -> dict:
+        if isinstance(t, str):
+            t = ox.NamedNode(t)
+        if isinstance(t, ox.NamedNode):
+            return {"type": "iri", "iri": t.value, "label": self.names.get(t.value) or compact(t.value),
+                    "href": term_href(t.value)}
+        if isinstance(t, ox.Literal):
+            dt = t.datatype.value if t.datatype else None
+            show_dt = dt and not t.language and not dt.endswith(("#string", "#langString", "#date", "#integer",
+                                                                 "#boolean"))
+            return {"type": "literal", "text": format_date(t), "lang": t.language,
+                    "datatype": compact(dt) if show_dt else None}
+        if t is None:
+            return {"type": "none", "text": ""}
+        return {"type": "blank", "text": f"_:{getattr(t, 'value', t)}"}
+
+    def date(self, lit) -> str:
+        return format_date(lit) if lit is not None else ""
+
+    def cite(self, graph: str) -> dict:
+        if graph == self.page.inferred:
+            return {"label": self.s["inferred"], "href": None, "iri": graph, "entailed": True}
+        if graph == settings.ontology_graph():
+            return {"label": self.s["ontology"], "href": None, "iri": graph, "entailed": False}
+        info = self.sources.get(graph, {})
+        publisher = self.names.get(info["publisher"]) if info.get("publisher") else None
+        return {"label": info.get("headline") or self.names.get(graph) or graph, "href": term_href(graph),
+                "iri": graph, "publisher": publisher, "date": format_date(info.get("date")), "entailed": False}
+
+    def prop(self, iri: str) -> str:
+        return self.names.get(iri) or compact(iri)
+
+    def dvprop(self, local: str) -> str:
+        return self.prop(dv(local))
+
+    def page_href(self, key: str, page: int) -> str:
+        return entity_page_url(self.page.kind, self.page.slug, group=key, page=page)
+
+    def group_id(self, g: Group) -> str:
+        return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{g.direction}-{compact(g.predicate)}").strip("-")
+
+    def kind_names(self, kinds: list[str]) -> list[str]:
+        return [self.names.get(k) or compact(k) for k in kinds]

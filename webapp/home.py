@@ -1,27 +1,103 @@
-"""``/``: what the graph holds, per kind, with links into it."""
+"""``/``: what the graph holds — counts per kind linking to ``/browse/{kind}`` with a few examples —,
+entry points (the organization tree, key named queries) and the latest events.
+
+It also gives every page its frame's strings (``layout_strings`` in base.html: navigation, skip link,
+language switch, footer), per language.
+"""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, render_template
 
+from graph import named_queries, settings
 from webapp import snapshot
-from webapp.describe import entities_by_kind, labels
+from webapp.browse import KIND_NAMES, ORDER, count_by_kind, display_names, members
+from webapp.collation import vi_key
+from webapp.describe import labels
+from webapp.i18n import current_lang, pick
+from webapp.urls import term_href
 
 bp = Blueprint("home", __name__)
 
-SHOWN_PER_KIND = 40
+EXAMPLES_PER_KIND = 3
+LATEST_EVENTS = 5
+# Named queries offered as entry points, in this order (those that exist).
+KEY_QUERIES = ("replacement-chain", "in-force-on", "person-timeline", "organization-hierarchy", "conflicts")
+
+LAYOUT = {
+    "vi": {"skip": "Bỏ qua, đến nội dung chính", "nav": "Điều hướng chính", "home": "Trang chủ",
+           "browse": "Duyệt", "queries": "Truy vấn mẫu", "switch": "English", "build": "Bản dựng",
+           "triples": "bộ ba", "health": "Tình trạng máy chủ"},
+    "en": {"skip": "Skip to main content", "nav": "Main navigation", "home": "Home",
+           "browse": "Browse", "queries": "Queries", "switch": "Tiếng Việt", "build": "Build",
+           "triples": "triples", "health": "Server health"},
+}
+
+STRINGS = {
+    "vi": {"title": "Trang chủ",
+           "lead": "Đồ thị tri thức về công tác dân vận: tổ chức, cán bộ, văn bản, sự kiện và nguồn tin, "
+                   "mỗi dữ kiện gắn với nguồn nêu ra nó.",
+           "contents": "Nội dung", "kind": "Loại", "count": "Số lượng", "examples": "Ví dụ",
+           "empty": "Chưa có dữ liệu.", "start": "Bắt đầu từ đâu",
+           "search_hint": "Tìm theo tên, số hiệu văn bản… bằng ô tìm kiếm ở đầu trang (gõ không dấu cũng được).",
+           "tree": "Cây tổ chức", "tree_hint": "các tổ chức theo quan hệ trực thuộc",
+           "all_documents": "Mọi văn bản", "all_documents_hint": "lọc theo loại, cấp, năm, cơ quan ban hành",
+           "sparql": "Trình soạn truy vấn SPARQL", "latest": "Sự kiện mới nhất", "no_events": "Chưa có sự kiện nào.",
+           "all_events": "Mọi sự kiện", "date": "Ngày", "event": "Sự kiện", "place": "Địa điểm"},
+    "en": {"title": "Home",
+           "lead": "A knowledge graph of Vietnam's mass-mobilization work: organizations, officials, documents, "
+                   "events and news sources, each fact tied to the source that states it.",
+           "contents": "Contents", "kind": "Kind", "count": "Count", "examples": "Examples",
+           "empty": "No data yet.", "start": "Where to start",
+           "search_hint": "Search by name or document number with the box at the top (diacritics optional).",
+           "tree": "Organization tree", "tree_hint": "organizations by the sub-organization relation",
+           "all_documents": "All documents", "all_documents_hint": "filter by type, level, year, issuer",
+           "sparql": "SPARQL query editor", "latest": "Latest events", "no_events": "No events yet.",
+           "all_events": "All events", "date": "Date", "event": "Event", "place": "Place"},
+}
+
+
+@bp.app_context_processor
+def _layout():
+    return {"layout_strings": lambda: pick(LAYOUT)}
+
+
+def kind_summaries(store: ox.Store, lang: str) -> list[dict]:
+    """Each kind that has entities: its count and its first few entities in Vietnamese order."""
+    counts = count_by_kind(store)
+    out = []
+    for kind in ORDER:
+        if not counts[kind]:
+            continue
+        iris = members(store, kind, [])
+        names = display_names(store, kind, iris, lang)
+        first = sorted(iris, key=lambda i: vi_key(names[i]))[:EXAMPLES_PER_KIND]
+        out.append({"kind": kind, "count": counts[kind],
+                    "examples": [{"href": term_href(i), "name": names[i]} for i in first]})
+    return out
+
+
+def latest_events(store: ox.Store, lang: str, limit: int = LATEST_EVENTS) -> list[dict]:
+    """The events with the latest start dates: date, label, place."""
+    dv = settings.ontology_namespace()
+    q = (f"SELECT ?e (MAX(?d) AS ?date) (SAMPLE(?pl) AS ?place) WHERE {{ ?e a <{dv}Event> ; <{dv}startDate> ?d . "
+         f"OPTIONAL {{ ?e <{dv}location> ?pl }} }} GROUP BY ?e ORDER BY DESC(?date) ?e LIMIT {int(limit)}")
+    rows = [(r["e"].value, r["date"].value, r["place"].value if r["place"] is not None else None)
+            for r in store.query(q)]
+    names = labels(store, {x for e, _, p in rows for x in (e, p) if x}, lang)
+    return [{"href": term_href(e), "name": names.get(e) or e.rsplit("/", 1)[-1], "date": d,
+             "place": {"href": term_href(p), "name": names.get(p) or p} if p else None}
+            for e, d, p in rows]
 
 
 @bp.get("/")
 def index():
-    snap = snapshot()
-    groups = snap.cached("entities_by_kind", lambda: entities_by_kind(snap.store))
-    shown = {kind: iris[:SHOWN_PER_KIND] for kind, iris in groups.items()}
-    names = labels(snap.store, {i for iris in shown.values() for i in iris})
-    kinds = [
-        {"kind": kind, "count": len(groups[kind]),
-         "entities": sorted(({"iri": i, "label": names.get(i)} for i in iris),
-                            key=lambda e: (e["label"] is None, (e["label"] or e["iri"]).casefold()))}
-        for kind, iris in shown.items()
-    ]
-    return render_template("home.html", kinds=kinds, info=snap.info, shown_per_kind=SHOWN_PER_KIND)
+    snap, lang = snapshot(), current_lang()
+    kinds = snap.cached(f"home.kinds.{lang}", lambda: kind_summaries(snap.store, lang))
+    events = snap.cached(f"home.events.{lang}", lambda: latest_events(snap.store, lang))
+    known = named_queries.all_queries()
+    queries = [{"name": n, "title": known[n].title.get(lang) or known[n].title.get("vi") or n}
+               for n in KEY_QUERIES if n in known]
+    return render_template("home.html", kinds=kinds, events=events, queries=queries, t=pick(STRINGS),
+                           kind_names=pick(KIND_NAMES))

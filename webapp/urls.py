@@ -111,3 +111,61 @@ def query_url(name: str, fmt: str | None = None, params: dict[str, str] | None =
 
 
 TEMPLATE_GLOBALS.update({"queries_url": queries_url, "query_url": query_url})
+
+
+# Browsing (``/browse``): lists per kind with facet filters and pages, and the organization tree.
+
+def browse_url(kind: str, filters: dict[str, str] | None = None, page: int | None = None) -> str:
+    """The list of one kind; ``filters`` maps a facet name to its value (as in the query string),
+    ``page`` (from 1) is left out for the first page."""
+    args = sorted((k, v) for k, v in (filters or {}).items() if v is not None and v != "")
+    if page is not None and page > 1:
+        args.append(("page", str(page)))
+    path = url_for("browse.listing", kind=kind)
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+def browse_index_url() -> str:
+    return url_for("browse.index")
+
+
+def organization_tree_url() -> str:
+    return url_for("browse.tree")
+
+
+def lang_switch_url() -> str:
+    """This page in the other language: the same path and query arguments, ``lang`` replaced."""
+    from flask import request
+
+    from webapp.i18n import other_lang
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", other_lang()))
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
+
+
+TEMPLATE_GLOBALS.update({"browse_url": browse_url, "browse_index_url": browse_index_url,
+                         "organization_tree_url": organization_tree_url, "lang_switch_url": lang_switch_url})
+
+
+def search_url(q: str | None = None, fmt: str | None = None, lang: str | None = None,
+               limit: int | None = None) -> str:
+    """``/search`` (HTML) or ``/search.json`` (``fmt="json"``), with the query and options."""
+    if fmt not in (None, "json"):
+        raise ValueError(f"no search format {fmt!r}")
+    path = url_for("search.search_json") if fmt == "json" else url_for("search.search")
+    args = [(k, v) for k, v in (("q", q), ("limit", limit), ("lang", lang)) if v is not None and v != ""]
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+TEMPLATE_GLOBALS.update({"search_url": search_url})
+
+
+def entity_page_url(kind: str, slug: str, group: str | None = None, page: int | None = None) -> str:
+    """An entity page with one of its groups (``out:IRI``, ``in:IRI`` or a section's key) on ``page``."""
+    path = entity_url(kind, slug)
+    args = [(k, v) for k, v in (("group", group), ("page", page)) if v is not None and v != ""]
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+TEMPLATE_GLOBALS["entity_page_url"] = entity_page_url

@@ -73,13 +73,16 @@ def test_entity_page_lists_statements_with_sources(client, entity, store, visibl
     text = visible_text(r.text)
     assert re.search(r"<h1>\s*" + re.escape(entity.label) + r"\s*</h1>", r.text)
     assert entity.source_headline in text  # the source a statement comes from, by its headline
-    assert "asserted" in text
-    # every statement about the entity appears: one table row per (predicate, value, graph)
+    assert "khẳng định" in text  # "asserted" (the page is Vietnamese by default)
+    # every statement about the entity appears: one row per (property, other end), citing each graph
+    # that states it, so the citations are exactly the entity's quads in named graphs
     node = ox.NamedNode(entity.iri)
-    named = lambda quads: sum(1 for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))  # noqa: E731
-    n_out = named(store.quads_for_pattern(node, None, None, None))
-    n_in = named(store.quads_for_pattern(None, None, node, None))
-    assert r.text.count('<tr class="asserted">') + r.text.count('<tr class="entailed">') == n_out + n_in
+    out = [q for q in store.quads_for_pattern(node, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+    inc = [q for q in store.quads_for_pattern(None, None, node, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+    groups = r.text[r.text.index('<section class="groups out">'):]
+    assert groups.count("data-statement") == (len({(q.predicate, q.object) for q in out})
+                                              + len({(q.subject, q.predicate) for q in inc}))
+    assert groups.count('<span class="cite') == len(out) + len(inc)
 
 
 def test_entity_page_marks_entailed_statements(client, store, path_of):
@@ -90,7 +93,9 @@ def test_entity_page_marks_entailed_statements(client, store, path_of):
                 if isinstance(q.subject, ox.NamedNode) and "/id/" in q.subject.value)
     r = client.get(path_of(quad.subject.value), headers=HTML)
     assert r.status_code == 200
-    assert '<tr class="entailed">' in r.text and "inferred (OWL 2 RL)" in r.text
+    assert '<tr class="entailed" data-statement>' in r.text and "suy diễn (OWL 2 RL)" in r.text
+    r = client.get(path_of(quad.subject.value), headers=HTML, query_string={"lang": "en"})
+    assert '<tr class="entailed" data-statement>' in r.text and "inferred (OWL 2 RL)" in r.text
 
 
 def test_entity_page_link_alternate_header(client, entity, path_of):

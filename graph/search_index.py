@@ -1,0 +1,375 @@
+"""The search index: every entity's names, folded (no diacritics, no case, đ → d), in SQLite.
+
+Written by the build into the build directory (``search.sqlite`` beside ``oxigraph/`` and
+``build.json``) before the swap, so the index always matches the store it was built with, and a new
+build brings a new index. The web app opens it read-only (``immutable``) per build.
+
+Why SQLite: it is in the standard library, it answers from disk without loading the index into every
+worker's memory, a B-tree index on the folded name gives exact and whole-name prefix matches in one
+seek, and FTS5 (with a prefix index) gives all-words and word-prefix matches at any scale. A FILTER
+scan over the store's literals was measured at 190 ms on 1M triples (DESIGN §2); see
+``bench/bench_search.py`` for this index.
+
+What is indexed, for every typed entity under ``{base}id/``: its labels in both languages
+(:data:`NAME_PROPERTIES`), and for a document its number in every written form
+(:func:`number_forms`: "23-QĐ/TW", "23", "QĐ 23", "Quyết định 23", "Quyết định số 23-QĐ/TW", "23/QĐ"…).
+
+Ranking (:func:`SearchIndex.search`): a name equal to the whole query, then a name that starts with
+it, then names holding every query word, then names with words starting with every query word, then
+(only when nothing else matched) names holding some of the words. Within a tier, documents, then
+people, then the other kinds, then by label.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import settings
+from graph.errors import StoreError
+
+FILENAME = "search.sqlite"
+SCHEMA_VERSION = 1
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_FOAF = "http://xmlns.com/foaf/0.1/"
+_ELI = "http://data.europa.eu/eli/ontology#"
+_SCHEMA = "https://schema.org/"
+_DCT = "http://purl.org/dc/terms/"
+
+
+def name_properties() -> list[str]:
+    """Properties whose literals are an entity's names, best first (the first gives the label)."""
+    dv = settings.ontology_namespace()
+    return [
+        _SKOS + "prefLabel", dv + "fullName", _FOAF + "name", _SCHEMA + "name", _RDFS + "label",
+        _ELI + "title", dv + "title", _DCT + "title", dv + "headline", _SCHEMA + "headline",
+        _SKOS + "altLabel", dv + "pseudonym", _SKOS + "notation",
+    ]
+
+
+# Kinds listed first when matches tie (documents and people before the others).
+KIND_ORDER = ("document", "person", "organization", "event", "movement", "work", "place", "role",
+              "post", "document-type", "level", "connection-point", "source")
+MAX_QUERY = 200
+
+TIERS = ("exact", "prefix", "words", "word-prefixes", "some-words")
+SCORES = {"exact": 1.0, "prefix": 0.8, "words": 0.6, "word-prefixes": 0.4, "some-words": 0.2}
+
+
+# ---------------------------------------------------------------------------------------------- folding
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def fold(text: str) -> str:
+    """Lowercase, without diacritics (NFD, combining marks dropped, đ/Đ → d), punctuation → one
+    space, a space between letters and digits ("QĐ23" → "qd 23"), trimmed."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = unicodedata.normalize("NFC", bare).casefold()
+    spaced = _NOT_WORD.sub(" ", bare)
+    return " ".join(_LETTER_DIGIT.sub(" ", spaced).split())
+
+
+# ------------------------------------------------------------------------------------- document numbers
+
+_PARTY = re.compile(r"^\s*(\d+)\s*-\s*([^/\s]+)\s*/\s*(.+?)\s*$")  # 23-QĐ/TW, 08-CTrHĐ/TU
+_STATE = re.compile(r"^\s*(\d+)\s*/\s*(?:(\d{4})\s*/\s*)?([^-/\s]+)\s*-\s*(.+?)\s*$")  # 30/2020/NĐ-CP, 88/QĐ-UBND
+
+
+@dataclass(frozen=True)
+class DocType:
+    notation: str
+    names: tuple[str, ...]  # the type's prefLabels, e.g. ("Quyết định", "Decision")
+
+
+def parse_number(number: str) -> tuple[str, str | None] | None:
+    """(the number's digits, the type notation written in it) for Party and State numbers."""
+    m = _PARTY.match(number)
+    if m:
+        return m.group(1), m.group(2)
+    m = _STATE.match(number)
+    if m:
+        return m.group(1), m.group(3)
+    m = re.match(r"^\s*(\d+)", number)
+    return (m.group(1), None) if m else None
+
+
+def number_forms(number: str, doctype: DocType | None) -> set[str]:
+    """The ways a document number is written: the number as given, its digits alone, and with the
+    type's notation or full name before or after ("QĐ 23", "Quyết định 23", "Quyết định số 23",
+    "Quyết định số 23-QĐ/TW", "23/QĐ", "23-QĐ")."""
+    forms = {number}
+    parsed = parse_number(number)
+    if not parsed:
+        return forms
+    digits, written_type = parsed
+    numbers = {digits, digits.lstrip("0") or "0"}
+    types = {t for t in ((doctype.notation if doctype else None), written_type) if t}
+    names = set(doctype.names) if doctype else set()
+    for n in numbers:
+        forms.add(n)
+        for t in types | names:
+            forms.update({f"{t} {n}", f"{t} số {n}", f"{t} so {n}"})
+        for t in types:
+            forms.update({f"{n}/{t}", f"{n}-{t}"})
+    for t in types | names:
+        forms.update({f"{t} {number}", f"{t} số {number}"})
+    return forms
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entity (
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, kind_rank INTEGER NOT NULL,
+  label_vi TEXT, label_en TEXT, label_other TEXT, sort_key TEXT NOT NULL, number TEXT, types TEXT NOT NULL);
+CREATE TABLE name (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL);
+"""
+_DDL_AFTER = """
+CREATE INDEX name_folded ON name (folded, entity);
+CREATE INDEX name_entity ON name (entity);
+CREATE VIRTUAL TABLE name_fts USING fts5 (folded, content='name', content_rowid='id', prefix='1 2 3',
+  tokenize='unicode61 remove_diacritics 0');
+INSERT INTO name_fts (name_fts) VALUES ('rebuild');
+"""
+
+
+def path(build_dir: str | os.PathLike) -> Path:
+    return Path(build_dir) / FILENAME
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _pick_label(names: list[tuple[int, str, str]], lang: str) -> str | None:
+    """The best name in ``lang`` (by property order), else untagged; None if neither."""
+    for want in (lang, ""):
+        for _rank, tag, text in sorted(names):
+            if tag == want:
+                return text
+    return None
+
+
+def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
+    """Build the index of ``db`` (the default graph, the union of the sources plus inferences) into
+    ``build_dir/search.sqlite``; returns counts (entities, names)."""
+    prefix = settings.base_iri() + "id/"
+    target = path(build_dir)
+    temporary = target.with_suffix(".sqlite.tmp")
+    temporary.unlink(missing_ok=True)
+    prefix_lit = {ox.Variable("prefix"): ox.Literal(prefix)}
+
+    types: dict[str, set[str]] = {}
+    for r in db.query("SELECT ?s ?t ?prefix WHERE { ?s a ?t FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }",
+                      substitutions=prefix_lit):
+        types.setdefault(r["s"].value, set()).add(r["t"].value)
+
+    props = name_properties()
+    prop_rank = {p: i for i, p in enumerate(props)}
+    values = " ".join(f"<{p}>" for p in props)
+    names: dict[str, list[tuple[int, str, str]]] = {}
+    q = (f"SELECT ?s ?p ?l ?prefix WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l "
+         "FILTER(isLiteral(?l) && isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }")
+    for r in db.query(q, substitutions=prefix_lit):
+        s = r["s"].value
+        if s in types:
+            lit = r["l"]
+            tag = (lit.language or "").lower().split("-")[0]
+            names.setdefault(s, []).append((prop_rank[r["p"].value], tag, lit.value))
+
+    doctypes = _document_types(db)
+    by_notation = {fold(t.notation): t for t in doctypes.values()}
+    numbers: dict[str, list[tuple[str, DocType | None]]] = {}
+    q = (f"SELECT ?s ?n ?t ?prefix WHERE {{ ?s <{_ELI}id_local>|<{settings.ontology_namespace()}documentNumber> ?n "
+         f"OPTIONAL {{ ?s <{_ELI}type_document>|<{settings.ontology_namespace()}documentType> ?t }} "
+         "FILTER(isLiteral(?n) && STRSTARTS(STR(?s), ?prefix)) }")
+    for r in db.query(q, substitutions=prefix_lit):
+        s, number = r["s"].value, r["n"].value
+        doctype = doctypes.get(r["t"].value) if r["t"] is not None else None
+        if doctype is None:
+            parsed = parse_number(number)
+            doctype = by_notation.get(fold(parsed[1])) if parsed and parsed[1] else None
+        entry = (number, doctype)
+        if s in types and entry not in numbers.setdefault(s, []):
+            numbers[s].append(entry)
+
+    con = sqlite3.connect(temporary)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
+        entity_rows, name_rows = [], []
+        for eid, iri in enumerate(sorted(types), start=1):
+            own = names.get(iri, [])
+            nums = numbers.get(iri, [])
+            if not own and not nums:
+                continue  # nothing to find it by
+            kind = iri[len(prefix):].split("/", 1)[0]
+            label_vi, label_en = _pick_label(own, "vi"), _pick_label(own, "en")
+            label_other = min(own)[2] if own else None
+            number = nums[0][0] if nums else None
+            sort_key = fold(_with_number(number, label_vi or label_other or label_en) if number
+                            else label_vi or label_other or label_en or iri)
+            entity_rows.append((eid, iri, kind, _kind_rank(kind), label_vi, label_en, label_other, sort_key,
+                                number, json.dumps(_ordered_types(types[iri]))))
+            seen: set[str] = set()
+            texts = [text for _r, _t, text in own]
+            for num, doctype in nums:
+                texts.extend(sorted(number_forms(num, doctype)))
+            for text in texts:
+                folded = fold(text)
+                if folded and folded not in seen:
+                    seen.add(folded)
+                    name_rows.append((eid, text, folded))
+        con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?)", entity_rows)
+        con.executemany("INSERT INTO name (entity, text, folded) VALUES (?,?,?)", name_rows)
+        con.executescript(_DDL_AFTER)
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("schema_version", str(SCHEMA_VERSION)), ("base_iri", settings.base_iri()),
+            ("entities", str(len(entity_rows))), ("names", str(len(name_rows)))])
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+    os.replace(temporary, target)
+    return {"entities": len(entity_rows), "names": len(name_rows)}
+
+
+def _with_number(number: str, label: str | None) -> str:
+    """A document's label leads with its number, so "Quy chế…" of 23-QĐ/TW and of 290-QĐ/TW differ."""
+    if not label:
+        return number
+    return label if fold(number) in fold(label) else f"{number} · {label}"
+
+
+def _ordered_types(iris: set[str]) -> list[str]:
+    dv = settings.ontology_namespace()
+    return sorted(iris, key=lambda t: (not t.startswith(dv), t))
+
+
+def _document_types(db: ox.Store) -> dict[str, DocType]:
+    q = (f"SELECT ?t ?n ?l WHERE {{ ?t <{_SKOS}notation> ?n . ?t <{_SKOS}prefLabel> ?l "
+         f"FILTER EXISTS {{ ?t a <{settings.ontology_namespace()}DocumentType> }} }}")
+    notation: dict[str, str] = {}
+    labels: dict[str, set[str]] = {}
+    try:
+        rows = list(db.query(q))
+    except (OSError, SyntaxError, ValueError):
+        rows = []
+    for r in rows:
+        t = r["t"].value
+        notation.setdefault(t, r["n"].value)
+        labels.setdefault(t, set()).add(r["l"].value)
+    return {t: DocType(n, tuple(sorted(labels.get(t, ())))) for t, n in notation.items()}
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    label: str
+    types: list[str]
+    number: str | None
+    tier: str
+    score: float
+    matched: str  # the name (as written, or a written form of the number) that matched best
+
+
+class QueryTooLong(ValueError):
+    pass
+
+
+class SearchIndex:
+    """A read-only index file; one SQLite connection per thread."""
+
+    def __init__(self, file: str | os.PathLike):
+        self.file = Path(file)
+        if not self.file.is_file():
+            raise StoreError(f"{self.file} is missing: this build has no search index; rebuild with `danvan build`.")
+        self._local = threading.local()
+
+    @classmethod
+    def for_build(cls, build_dir: str | os.PathLike) -> "SearchIndex":
+        return cls(path(build_dir))
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            uri = self.file.resolve().as_uri() + "?mode=ro&immutable=1"
+            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._con().execute("SELECT key, value FROM meta"))
+
+    def search(self, query: str, limit: int = 20, lang: str = "vi") -> list[Hit]:
+        """The best ``limit`` entities for ``query`` (see the module's ranking); [] for a query with no
+        letter or digit. :class:`QueryTooLong` past :data:`MAX_QUERY` characters."""
+        if len(query) > MAX_QUERY:
+            raise QueryTooLong(f"the query is {len(query)} characters long; at most {MAX_QUERY} are searched")
+        folded = fold(query)
+        words = folded.split()
+        if not words or limit <= 0:
+            return []
+        con = self._con()
+        found: dict[int, tuple[str, str]] = {}  # entity id → (tier, matched text), in rank order
+        quoted = [f'"{w}"' for w in words]
+        plans = [
+            ("exact", "n.folded = ?", (folded,), False),
+            ("prefix", "n.folded > ? AND n.folded < ?", (folded, folded + "\U0010ffff"), False),
+            ("words", "name_fts MATCH ?", (" ".join(quoted),), True),
+            ("word-prefixes", "name_fts MATCH ?", (" ".join(q + "*" for q in quoted),), True),
+        ]
+        for tier, where, args, fts in plans:
+            if len(found) >= limit:
+                break
+            self._run(con, tier, where, args, fts, limit, found)
+        if not found:
+            self._run(con, "some-words", "name_fts MATCH ?", (" OR ".join(q + "*" for q in quoted),), True,
+                      limit, found, by_rank=True)
+        return self._hits(con, found, lang)
+
+    @staticmethod
+    def _run(con, tier, where, args, fts, limit, found, by_rank=False) -> None:
+        source = "name_fts JOIN name n ON n.id = name_fts.rowid" if fts else "name n"
+        order = "MIN(name_fts.rank), e.kind_rank, e.sort_key" if by_rank else "e.kind_rank, e.sort_key, e.id"
+        sql = (f"SELECT e.id, MIN(n.text) FROM {source} JOIN entity e ON e.id = n.entity WHERE {where} "
+               f"GROUP BY e.id ORDER BY {order} LIMIT ?")
+        for eid, text in con.execute(sql, (*args, limit + len(found))):
+            if eid not in found and len(found) < limit:
+                found[eid] = (tier, text)
+
+    @staticmethod
+    def _hits(con, found: dict[int, tuple[str, str]], lang: str) -> list[Hit]:
+        if not found:
+            return []
+        ids = list(found)
+        rows = con.execute(
+            f"SELECT id, iri, kind, label_vi, label_en, label_other, number, types FROM entity "
+            f"WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        by_id = {r[0]: r for r in rows}
+        hits = []
+        for eid in ids:
+            _id, iri, kind, vi, en, other, number, types = by_id[eid]
+            first, second = (vi, en) if lang != "en" else (en, vi)
+            tier, matched = found[eid]
+            label = first or second or other
+            label = _with_number(number, label) if number else label or iri
+            hits.append(Hit(iri, kind, label, json.loads(types), number, tier, SCORES[tier], matched))
+        return hits
