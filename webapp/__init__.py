@@ -19,8 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         DANVAN_STORE=str(settings.default_store_dir()),
         DANVAN_MAX_ROWS=settings.max_rows(),
         DANVAN_QUERY_TIMEOUT=settings.query_timeout(),
-        # Entity pages list at most this many statements in each direction.
-        DANVAN_PAGE_STATEMENTS=2000,
+        # Rows per property group on an entity page, and per page of a /browse list (hubs stay bounded).
+        DANVAN_ENTITY_ROWS=50,
+        DANVAN_BROWSE_PAGE_SIZE=50,
     )
     if test_config:
         app.config.from_mapping(test_config)

@@ -244,9 +244,14 @@ def test_autocomplete_offers_our_classes_with_labels(session, editor_config):
     _type_into_editor(page, "SELECT * WHERE { ?x a dv:Docu")
     page.keyboard.press("End")
     assert "PREFIX dv: <https://w3id.org/danvan/ontology#>" in _editor_value(page)
-    page.keyboard.press("Control+Space")
-    hints = page.wait_for_selector(".CodeMirror-hints", timeout=10_000)
-    text = hints.inner_text()
+    # The list may already be open (completion as you type) or still filling in; ask for it only when it is
+    # not shown, then wait until it holds our class rather than taking whatever is there first.
+    has_document = "() => { const h = document.querySelector('.CodeMirror-hints');" \
+                   " return !!h && h.innerText.includes('dv:Document'); }"
+    if not page.query_selector(".CodeMirror-hints"):
+        page.keyboard.press("Control+Space")
+    page.wait_for_function(has_document, timeout=10_000)
+    text = page.inner_text(".CodeMirror-hints")
     label = next(c["label"]["vi"] for c in editor_config["classes"] if c["curie"] == "dv:Document")
     assert "dv:Document" in text and label in text
     assert "dv:DocumentType" in text and "dv:Person" not in text  # filtered by what was typed
