@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdoc import section  # noqa: E402
 from synthetic import write_sources  # noqa: E402
 
 from graph import named_queries, settings  # noqa: E402
@@ -40,14 +41,7 @@ KEPT_HEADINGS = ("## SPARQL endpoint overhead", "## Entity pages on a hub", "## 
 
 
 def _kept_sections() -> str:
-    old = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-    kept = []
-    for heading in KEPT_HEADINGS:
-        start = old.find(heading)
-        if start >= 0:
-            end = old.find("\n## ", start + len(heading))
-            kept.append(old[start:end if end >= 0 else len(old)].rstrip("\n"))
-    return "".join("\n" + section + "\n" for section in kept)
+    return "".join("\n" + section(OUT, heading) for heading in KEPT_HEADINGS if section(OUT, heading))
 
 
 def median_time(fn, runs: int) -> float:

@@ -29,6 +29,8 @@ import requests
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdoc import replace_section  # noqa: E402
 from graph import named_queries  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -130,14 +132,7 @@ def section(rows, runs: int) -> str:
 
 
 def write(doc: Path, text: str) -> None:
-    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + text
-    else:
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[nxt:] if nxt >= 0 else "")
-    doc.write_text(new, encoding="utf-8")
+    replace_section(doc, HEADING, text)
 
 
 def main() -> int:

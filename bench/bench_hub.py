@@ -22,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdoc import replace_section  # noqa: E402
 
 HEADING = "## Entity pages on a hub"
 HUB = "https://w3id.org/danvan/id/organization/bench-hub"
@@ -65,14 +67,7 @@ def median_ms(fn, runs: int) -> tuple[float, object]:
 
 
 def write(doc: Path, text: str) -> None:
-    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[nxt + 1:] if nxt >= 0 else "")
-    doc.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    replace_section(doc, HEADING, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,8 @@ import pyoxigraph as ox
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdoc import replace_section  # noqa: E402
 
 from graph import search_index, settings  # noqa: E402
 from graph.search_index import SearchIndex  # noqa: E402
@@ -171,15 +173,7 @@ def section(builds, timings, runs: int) -> str:
 
 
 def write(doc: Path, text: str) -> None:
-    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    start = old.find("\n" + HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + text
-    else:
-        start += 1
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[nxt + 1:] if nxt >= 0 else "")
-    doc.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    replace_section(doc, HEADING, text)
 
 
 def main() -> int:
