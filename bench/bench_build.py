@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdoc import section  # noqa: E402
+from benchkit import section  # noqa: E402
 from synthetic import write_sources  # noqa: E402
 
 from graph import named_queries, settings  # noqa: E402

@@ -30,7 +30,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdoc import replace_section  # noqa: E402
+from benchkit import median_ms, replace_section  # noqa: E402
 from graph import named_queries  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -45,16 +45,6 @@ def with_values(text: str, subs: dict) -> str:
     values = " ".join(str(t) for t in subs.values())
     m = _WHERE.search(text) or re.search(r"\{", text)
     return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
-
-
-def median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def serve(store_dir: Path) -> tuple[str, subprocess.Popen]:

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdoc import replace_section  # noqa: E402
+from benchkit import replace_section  # noqa: E402
 
 HEADING = "## Entity pages on a hub"
 HUB = "https://w3id.org/danvan/id/organization/bench-hub"

@@ -18,7 +18,6 @@ import argparse
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ import pyoxigraph as ox
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdoc import replace_section  # noqa: E402
+from benchkit import median_ms, replace_section  # noqa: E402
 
 from graph import search_index, settings  # noqa: E402
 from graph.search_index import SearchIndex  # noqa: E402
@@ -108,16 +107,6 @@ def generate(n: int, seed: int = 11) -> ox.Store:
             add(s, pref, ox.Literal(f"{rng.choice(ORG_HEAD)} {rng.choice(PLACES)} {i}", language="vi"))
     store.extend(quads)
     return store
-
-
-def median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def scan(store: ox.Store, needle: str) -> int:

@@ -1,6 +1,8 @@
-"""docs/benchmarks.md is shared by the bench scripts: each owns one or more "## " sections and
-replaces only those."""
+"""What the bench scripts share: timing, and docs/benchmarks.md, in which each script owns one or more
+"## " sections and replaces only those."""
 
+import statistics
+import time
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -34,3 +36,14 @@ def section(doc: Path, heading: str) -> str:
     old = doc.read_text(encoding="utf-8") if doc.exists() else ""
     bounds = section_bounds(old, heading)
     return old[bounds[0]:bounds[1]].rstrip("\n") + "\n" if bounds else ""
+
+
+def median_ms(fn, runs: int) -> float:
+    """Milliseconds, the median of ``runs`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
