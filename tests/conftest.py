@@ -202,3 +202,16 @@ def _content_hash(store_dir: Path) -> str:
 def content_hash():
     """store_dir → sha256 of its live build's quads (sorted N-Quads): proves a store unchanged."""
     return _content_hash
+
+
+@pytest.fixture(scope="session")
+def headlines(store) -> dict[str, str]:
+    """Each source's headline as the graph states it, by the source's number ("000"…"004", "ref-…"):
+    tests look for it on pages without repeating the articles' text."""
+    rows = store.query("""PREFIX schema: <https://schema.org/>
+        SELECT ?s ?h WHERE { ?s schema:headline ?h }""")
+    out = {}
+    for r in rows:
+        slug = r["s"].value.rsplit("/", 1)[-1]  # "001-46434424e5920920" or "ref-qd-23-qd-tw"
+        out[slug if slug.startswith("ref-") else slug.split("-")[0]] = r["h"].value
+    return out

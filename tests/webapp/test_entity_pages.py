@@ -11,10 +11,6 @@ import pytest
 
 HTML = {"Accept": "text/html"}
 ID = "https://w3id.org/danvan/id/"
-H_001 = "Quận 5: Tổ chức hội nghị cán bộ chủ chốt quán triệt các văn bản của Đảng về công tác dân vận trong tình hình hiện nay"
-H_000 = "TPHCM quán triệt Quy chế Công tác dân vận của hệ thống chính trị"
-H_002 = "Hội nghị trực tuyến quán triệt, triển khai thực hiện một số văn bản về công tác dân vận"
-H_003 = "Công tác dân vận góp phần gắn kết, củng cố niềm tin giữa Đảng với dân"
 
 
 def section(html: str, css_class: str) -> str:
@@ -39,16 +35,16 @@ def get(client, path, **args):
 
 # --------------------------------------------------------------------------------------------- person
 
-def test_person_timeline_has_posts_dates_and_source_headlines(client, visible_text):
+def test_person_timeline_has_posts_dates_and_source_headlines(client, visible_text, headlines):
     html = get(client, "/id/person/nguyen-huu-hiep")
     timeline = section(html, "timeline")
     items = [visible_text(li) for li in re.findall(r'<li class="post-attestation">.*?</li>', timeline, re.S)]
     assert len(items) == 6  # 2 posts in 000 (undated), 2 in 001 (2022-05-11), 2 in 003 (2024-03-19)
     head = [i for i in items if "11/05/2022" in i and "Trưởng ban" in i]
-    assert head and "Ban Dân vận Thành ủy Thành phố Hồ Chí Minh" in head[0] and H_001 in head[0]
-    assert any("19/03/2024" in i and H_003 in i for i in items)
+    assert head and "Ban Dân vận Thành ủy Thành phố Hồ Chí Minh" in head[0] and headlines["001"] in head[0]
+    assert any("19/03/2024" in i and headlines["003"] in i for i in items)
     undated = [i for i in items if "không ghi ngày" in i]
-    assert len(undated) == 2 and all(H_000 in i for i in undated)
+    assert len(undated) == 2 and all(headlines["000"] in i for i in undated)
     assert any("Bí thư" in i and "Thủ Đức" in i for i in undated)
     # dated attestations come first, in date order
     dates = [re.search(r"\d\d/\d\d/\d{4}", i).group(0) for i in items if "không ghi ngày" not in i]
@@ -90,7 +86,7 @@ def test_document_in_force_and_events_that_disseminated_it(client, visible_text)
     assert "784-QĐ/TU" in based and "02-ĐA/TU" in based and "lỗi thời" not in based
 
 
-def test_issuer_and_chapter_conflicts_side_by_side(client, visible_text):
+def test_issuer_and_chapter_conflicts_side_by_side(client, visible_text, headlines):
     html = get(client, "/id/document/qd-23-tw-2021")
     issuer = group(html, "out:https://w3id.org/danvan/ontology#issuedBy")
     assert "has-conflict" in html[html.rfind("<section", 0, html.index('data-group="out:https://w3id.org/danvan/ontology#issuedBy"')):][:80]
@@ -99,9 +95,9 @@ def test_issuer_and_chapter_conflicts_side_by_side(client, visible_text):
     assert len(claims) == 2
     by_value = {("Ban Chấp hành Trung ương" if "ban-chap-hanh-trung-uong" in c else "Bộ Chính trị"): visible_text(c)
                 for c in claims}
-    assert H_000 in by_value["Ban Chấp hành Trung ương"] and H_001 not in by_value["Ban Chấp hành Trung ương"]
+    assert headlines["000"] in by_value["Ban Chấp hành Trung ương"] and headlines["001"] not in by_value["Ban Chấp hành Trung ương"]
     politburo = by_value["Bộ Chính trị"]
-    assert H_001 in politburo and H_002 in politburo and "Quyết định số 23-QĐ/TW" in politburo and H_000 not in politburo
+    assert headlines["001"] in politburo and headlines["002"] in politburo and "Quyết định số 23-QĐ/TW" in politburo and headlines["000"] not in politburo
     chapters = visible_text(group(html, "out:https://w3id.org/danvan/ontology#chapterCount"))
     assert "Mâu thuẫn" in chapters and re.search(r"\b3\b", chapters) and re.search(r"\b4\b", chapters)
     # agreeing sources are no conflict
@@ -164,12 +160,12 @@ def test_organization_hierarchy_drawn_with_parent_and_children(client, visible_t
 
 # --------------------------------------------------------------------------------------------- source
 
-def test_source_page_lists_every_fact_it_supports(client, store, visible_text):
+def test_source_page_lists_every_fact_it_supports(client, store, visible_text, headlines):
     iri = ID + "source/002-156528502f9433d5"
     facts = list(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
     html = get(client, "/id/source/002-156528502f9433d5")
     meta = visible_text(section(html, "source-meta"))
-    assert H_002 in meta and "002_156528502f9433d5.txt" in meta
+    assert headlines["002"] in meta and "002_156528502f9433d5.txt" in meta
     table = section(html, "source-facts")
     assert f'data-count="{len(facts)}"' in table
     shown = table.count('<tr class="fact">')
