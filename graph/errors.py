@@ -89,3 +89,11 @@ class QuerySyntaxError(QueryError):
         self.line = line
         self.column = column
         super().__init__(message)
+
+
+class QueryTooLarge(QueryError):
+    """A query text or a parameter value is longer than the documented limit (checked before reading it)."""
+
+
+class QueryTooComplex(QueryError):
+    """A query nests deeper than the documented limit (Oxigraph's recursive parser would overflow)."""
