@@ -15,11 +15,13 @@ from graph import settings
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SCHEMA = Namespace("https://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 _XSD_STRING = str(XSD.string)
 
 __all__ = [
-    "DCTERMS", "ELI", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "TIME", "XSD",
-    "dv", "prefixes", "to_rdflib", "to_ox", "quad_to_rdflib", "rdflib_graph", "rdflib_dataset",
+    "DCTERMS", "ELI", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SD", "SH", "SKOS", "TIME", "VOID",
+    "XSD", "dv", "prefixes", "sparql_prefixes", "sparql_prologue", "to_rdflib", "to_ox", "quad_to_rdflib", "rdflib_graph", "rdflib_dataset",
 ]
 
 
@@ -36,6 +38,19 @@ def prefixes() -> dict[str, str]:
         "skos": str(SKOS), "foaf": str(FOAF), "time": str(TIME), "owl": str(OWL), "rdf": str(RDF),
         "rdfs": str(RDFS), "xsd": str(XSD), "sh": str(SH),
     }
+
+
+def sparql_prefixes() -> dict[str, str]:
+    """The prefixes every query to ``/sparql`` may use without declaring them (as WDQS does): the
+    serialization prefixes and the two vocabularies of the service description. The one table: the
+    endpoint, its service description and the editor all read it here."""
+    return {**prefixes(), "void": str(VOID), "sd": str(SD)}
+
+
+def sparql_prologue() -> str:
+    """:func:`sparql_prefixes` as PREFIX declarations on ONE line (so a query placed after it only
+    moves down by one line); a query's own PREFIX of the same name, coming later, wins."""
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in sparql_prefixes().items())
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:

@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # /sparql evaluates in worker processes, started on the first query (see graph.bounded).
     app.extensions["danvan.pool"] = Pool()
 
-    from webapp import browse, editor, entity, errors, health, home, i18n, queries, search, sparql
+    from webapp import browse, editor, entity, errors, health, home, i18n, input_guard, queries, search, sparql
     from webapp.urls import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp):
         app.register_blueprint(bp)
     errors.register(app)
+    input_guard.register(app)
     i18n.register(app)
     app.after_request(_security_headers)
     return app

@@ -10,7 +10,6 @@ terms (pyoxigraph validates IRIs) and joined in with ``VALUES``; the query text 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -27,6 +26,7 @@ from webapp.urls import KINDS, browse_url, entity_prefix, term_href
 bp = Blueprint("browse", __name__)
 
 PAGE_SIZE = 50
+MAX_FILTER_LENGTH = 2000  # checked before the value is looked at
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 # The kinds, in the order the browse index and the home page show them.
@@ -80,24 +80,32 @@ class Facet:
     def to_param(self, term) -> str:
         if self.year:
             return term.value
-        if self.prefix and term.value.startswith(self.prefix) and _SLUG.match(term.value[len(self.prefix):]):
+        if self.prefix and term.value.startswith(self.prefix) and _is_slug(term.value[len(self.prefix):]):
             return term.value[len(self.prefix):]
         return term.value
 
     def to_term(self, raw: str):
         """The term a query-string value stands for; :class:`Refused` (400) if it is not one."""
+        if len(raw) > MAX_FILTER_LENGTH:
+            raise Refused(400, f"{self.name}: a filter value has at most {MAX_FILTER_LENGTH} characters")
         if self.year:
-            if not re.fullmatch(r"-?\d{1,4}", raw):
+            digits = raw[1:] if raw[:1] == "-" else raw
+            if not (0 < len(digits) <= 4 and all(c in "0123456789" for c in digits)):
                 raise Refused(400, f"{self.name}: a year is up to four digits, not {raw!r}")
             return ox.Literal(str(int(raw)), datatype=XSD_INTEGER)
-        iri = self.prefix + raw if self.prefix and _SLUG.match(raw) else raw
+        iri = self.prefix + raw if self.prefix and _is_slug(raw) else raw
         try:
             return ox.NamedNode(iri)
         except ValueError:
             raise Refused(400, f"{self.name}: not an IRI or a name: {raw!r}") from None
 
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_SLUG_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_SLUG_CHARS = _SLUG_START | frozenset("._~-")
+
+
+def _is_slug(text: str) -> bool:
+    return bool(text) and text[0] in _SLUG_START and all(c in _SLUG_CHARS for c in text)
 
 
 def _ns() -> str:
@@ -268,7 +276,7 @@ def _active_filters(kind: str) -> list[tuple[Facet, object]]:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
+    if not (0 < len(raw) <= 9 and all(c in "0123456789" for c in raw)) or int(raw) < 1:
         raise Refused(400, f"page must be a whole number from 1, not {raw!r}")
     return int(raw)
 

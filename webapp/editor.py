@@ -9,7 +9,8 @@ ontology graph of the live build.
 - ``endpoint`` — the path of our SPARQL endpoint (the only endpoint the editor queries);
 - ``entity_base`` / ``entity_href`` / ``kinds`` — how a result IRI of one of our entities maps to its
   page here (``entity_href`` is the URL builder's path with ``{kind}`` and ``{slug}`` placeholders);
-- ``prefixes`` — the prefixes offered after ``PREFIX`` and added when a known prefix is typed;
+- ``prefixes`` — the prefixes ``/sparql`` predeclares (:func:`graph.namespaces.sparql_prefixes`), offered
+  after ``PREFIX`` and added when a known prefix is typed (harmless: a query's own PREFIX wins);
 - ``classes`` / ``properties`` — the ontology's terms (ours with their vi/en labels, and the standard
   terms they are aligned to), offered after ``a`` and in predicate position;
 - ``queries`` — the named queries (title, description, text, parameters, link to their form page);
@@ -29,6 +30,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from graph import settings
 from graph.named_queries import all_queries
+from graph.namespaces import sparql_prefixes
 from webapp import snapshot
 from webapp.describe import labels as best_labels
 from webapp.errors import Refused
@@ -44,22 +46,6 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-# The prefixes the editor knows (DESIGN §3), ``dv`` following the configured base IRI.
-STANDARD_PREFIXES = {
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": SKOS,
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": OWL,
-    "time": "http://www.w3.org/2006/time#",
-}
-
 _CLASS_TYPES = (OWL + "Class", RDFS + "Class")
 _PROPERTY_TYPES = (OWL + "ObjectProperty", OWL + "DatatypeProperty", RDF + "Property",
                    OWL + "TransitiveProperty", OWL + "SymmetricProperty", OWL + "FunctionalProperty")
@@ -69,7 +55,8 @@ _PROPERTY_LINKS = (RDFS + "subPropertyOf", OWL + "equivalentProperty", OWL + "in
 
 
 def prefixes() -> dict[str, str]:
-    return {"dv": settings.ontology_namespace(), **STANDARD_PREFIXES}
+    """The prefixes /sparql predeclares (one table: graph.namespaces)."""
+    return sparql_prefixes()
 
 
 def _terms(store: ox.Store) -> tuple[list[dict], list[dict]]:

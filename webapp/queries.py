@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from graph import named_queries
 from graph.bounded import QueryTimeout, WorkerFailure
-from graph.errors import QueryNotFound, QueryParameterError
+from graph.errors import QueryNotFound, QueryParameterError, QueryTooLarge
 from graph.store import data_path
 from webapp import snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
@@ -32,6 +32,7 @@ bp = Blueprint("queries", __name__)
 
 LANGS = ("vi", "en")
 RESERVED = ("lang", "format")  # the page's own arguments, never query parameters
+MAX_NAME_LENGTH = 100  # a parameter name; values are bounded by graph.named_queries.MAX_PARAMETER_LENGTH
 OFFERED = [HTML, *RESULT_FORMATS, *RDF_FORMATS]
 # The HTML form's input for each parameter type.
 _INPUT = {"iri": "url", "date": "date", "integer": "number", "year": "number", "string": "text", "lang": "text"}
@@ -155,6 +156,9 @@ def _raw_params(query: named_queries.NamedQuery) -> dict[str, str]:
     for key in request.args:
         if key in RESERVED:
             continue
+        if len(key) > MAX_NAME_LENGTH:
+            raise Refused(400, f"A parameter name is {len(key):,} characters long; names have at most "
+                               f"{MAX_NAME_LENGTH}.")
         values = request.args.getlist(key)
         if len(values) > 1:
             raise Refused(400, f"Give parameter {key!r} once, not {len(values)} times.")
@@ -195,7 +199,7 @@ def _page(query: named_queries.NamedQuery, raw: dict[str, str], lang: str) -> Re
     table = boolean = graph_text = None
     try:
         bindings = named_queries.bind(query, raw)
-    except QueryParameterError as e:
+    except (QueryParameterError, QueryTooLarge) as e:
         error, status = str(e), 400
     else:
         # TSV keeps every term exactly (language, datatype) and is cheap to read back

@@ -1,14 +1,16 @@
 """The SPARQL service description of ``/sparql`` (``sd:Service``), served when RDF is asked without a query.
 
 It names the endpoint, the language (SPARQL 1.1 Query only: the endpoint is read-only), the result
-formats, the union default graph, and the default dataset with each named graph and its ``void:triples``.
-Counts are computed once per build.
+formats, the union default graph, the default dataset with each named graph and its ``void:triples``, and
+the predeclared prefixes as SHACL prefix declarations (``sh:declare [ sh:prefix "dv" ; sh:namespace
+"…"^^xsd:anyURI ]``, the form SHACL and WDQS use). Counts are computed once per build.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.namespaces import SH, sparql_prefixes
 from webapp.storeholder import Snapshot
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -69,6 +71,14 @@ def triples(endpoint: str, snap: Snapshot) -> list[ox.Triple]:
     if built_at:
         out.append(ox.Triple(dataset, DCT_ISSUED, ox.Literal(str(built_at), datatype=ox.NamedNode(
             "http://www.w3.org/2001/XMLSchema#dateTime"))))
+    for prefix, namespace in sorted(sparql_prefixes().items()):
+        node = ox.BlankNode(f"prefix-{prefix}")
+        out += [
+            ox.Triple(here, ox.NamedNode(SH + "declare"), node),
+            ox.Triple(node, ox.NamedNode(SH + "prefix"), ox.Literal(prefix)),
+            ox.Triple(node, ox.NamedNode(SH + "namespace"),
+                      ox.Literal(namespace, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI"))),
+        ]
     for i, (name, size) in enumerate(named):
         node, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
         out += [

@@ -6,7 +6,14 @@ format, checks what the query may touch, and turns the outcome into a response (
 build id, truncation headers). The default graph is the union of every graph unless the request names
 ``default-graph-uri``/``named-graph-uri`` (any IRI; one not in the store is an empty graph). ``FROM`` and
 ``FROM NAMED`` in the query may only name graphs in the store, and ``SERVICE`` is refused: the endpoint
-makes no outbound requests.
+makes no outbound requests. Both are decided from the grammar (:mod:`graph.sparql_grammar`), never by
+matching the text, and so are updates (403) and the limits (length, nesting: 400).
+
+The prefixes of :func:`graph.namespaces.sparql_prefixes` are predeclared: the text evaluated is their
+declarations on one line, then the query (its own PREFIX of the same name wins); syntax errors are moved
+back by that line so they point into the query as sent. The test-only config key
+``SPARQL_GRAMMAR_CHECK`` (default True; only through ``create_app(test_config=…)``) turns the SERVICE and
+FROM refusal off, to show that the operating system's network wall holds on its own.
 """
 
 from __future__ import annotations
@@ -17,13 +24,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from graph.bounded import QueryTimeout, WorkerFailure
-from graph.errors import QuerySyntaxError
+from graph.errors import QueryError, QuerySyntaxError
 from graph.named_queries import term_text
+from graph.namespaces import sparql_prefixes, sparql_prologue
+from graph.sparql_grammar import QueryShape, analyze
 from graph.store import data_path
 from webapp import service_description, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.errors import Refused
-from webapp.sparql_text import calls_service, dataset_graphs, looks_like_update
 from webapp.urls import sparql_url, term_href
 
 bp = Blueprint("sparql", __name__)
@@ -86,10 +94,15 @@ def _read() -> tuple[str | None, bool]:
 def _sniffed_update() -> bool:
     """A POST without a usable media type whose body is an update: say read-only, the useful answer."""
     try:
-        body = request.get_data(cache=True)[:4096].decode("utf-8")
+        body = request.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return body.lstrip().startswith("update=") or looks_like_update(body)
+    if body.lstrip().startswith("update="):
+        return True
+    try:
+        return analyze(body).is_update
+    except QueryError:
+        return False
 
 
 def _single(values: list[str]) -> str | None:
@@ -107,16 +120,49 @@ def _graphs(name: str) -> list[str] | None:
 
 
 def _check_text(query: str) -> None:
-    if looks_like_update(query):
+    """Refuses what the query may not do, from its grammar: updates (403), SERVICE, FROM graphs outside
+    the store, texts over the limits (400). Syntax errors the grammar finds are QuerySyntaxError."""
+    check = current_app.config.get("SPARQL_GRAMMAR_CHECK", True)
+    try:
+        shape: QueryShape = analyze(query, prefixes=sparql_prefixes(), base=request.base_url)
+    except QuerySyntaxError:
+        if check:
+            raise
+        return  # the test-only bypass: let the engine (behind its network wall) read it
+    if shape.is_update:
         raise Refused(403, READ_ONLY)
-    if calls_service(query):
+    if not check:
+        return
+    if shape.services:
         raise Refused(400, "SERVICE is not allowed: this endpoint makes no requests to other services.")
     known = snapshot().cached("graph-names", lambda: {g.value for g in snapshot().store.named_graphs()
                                                       if isinstance(g, ox.NamedNode)})
-    unknown = [g for g in dataset_graphs(query) if g not in known]
+    unknown = [g for g in shape.graphs if g not in known]
     if unknown:
         raise Refused(400, f"FROM / FROM NAMED may only name graphs in this store; not {', '.join(unknown)}. "
                            "The graphs are listed in the service description (GET /sparql as Turtle).")
+
+
+def _evaluated(query: str) -> str:
+    """The text the engine evaluates: the predeclared prefixes on one line, then the query."""
+    return sparql_prologue() + "\n" + query
+
+
+def _in_user_text(err: QuerySyntaxError) -> QuerySyntaxError:
+    """An engine syntax error moved back by the predeclared prefixes' line, to the query as sent."""
+    if err.line is None or err.line < 2:
+        return err
+    line = err.line - 1
+    message = str(err).replace(f"{err.line}:{err.column}", f"{line}:{err.column}", 1).replace(
+        f"line {err.line},", f"line {line},", 1)
+    return QuerySyntaxError(message, line, err.column)
+
+
+def _syntax_answer(query: str, err: QuerySyntaxError, html: bool) -> Response:
+    if not html:
+        raise err
+    page = render_template("sparql.html", query=query, error=str(err), line=err.line, column=err.column)
+    return Response(page, status=400, mimetype="text/html")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -126,7 +172,6 @@ def endpoint():
         raise Refused(403, READ_ONLY)
     if query is None:
         return _no_query()
-    _check_text(query)
     default_graph, named_graphs = _graphs("default-graph-uri"), _graphs("named-graph-uri")
     if default_graph is not None or named_graphs is not None:
         # The protocol's dataset replaces the query's: what it leaves out is empty.
@@ -135,6 +180,10 @@ def endpoint():
     graph_fmt = negotiate([*RDF_FORMATS, HTML], default="turtle")
     if results_fmt is None and graph_fmt is None:
         raise _unacceptable(None)
+    try:
+        _check_text(query)
+    except QuerySyntaxError as err:
+        return _syntax_answer(query, err, results_fmt == HTML or graph_fmt == HTML)
     snap = snapshot()
     max_rows = current_app.config["DANVAN_MAX_ROWS"]
     etag = _etag(snap.info.get("build_id") or snap.key, query, default_graph, named_graphs, results_fmt,
@@ -143,15 +192,12 @@ def endpoint():
         return _headers(Response(status=304), etag)
     pool = current_app.extensions["danvan.pool"]
     try:
-        result = pool.run(str(data_path(snap.key)), query, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+        result = pool.run(str(data_path(snap.key)), _evaluated(query), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                           max_rows=max_rows, base_iri=request.base_url, default_graph=default_graph, named_graphs=named_graphs,
                           results_format="tsv" if results_fmt == HTML else results_fmt,
                           graph_format="turtle" if graph_fmt == HTML else graph_fmt)
     except QuerySyntaxError as err:
-        if results_fmt == HTML or graph_fmt == HTML:
-            page = render_template("sparql.html", query=query, error=str(err), line=err.line, column=err.column)
-            return Response(page, status=400, mimetype="text/html")
-        raise
+        return _syntax_answer(query, _in_user_text(err), results_fmt == HTML or graph_fmt == HTML)
     except QueryTimeout as e:
         raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT; make the query more selective "
                            "(a LIMIT, fewer unbound patterns).") from None
