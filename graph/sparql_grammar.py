@@ -499,3 +499,10 @@ def analyze(text: str, prefixes: dict[str, str] | None = None, base: str | None 
             (from_named if named else from_graphs).append(iri)
     return QueryShape(form=form, services=tuple(services), from_graphs=tuple(from_graphs),
                       from_named_graphs=tuple(from_named), depth=lexer.depth, prefixes=declared)
+
+
+def tokenize(text: str, max_depth: int = MAX_DEPTH) -> list[Token]:
+    """The terminals of ``text`` (for tests and tools; :func:`analyze` reads them lazily)."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryTooLarge(f"The text is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are allowed.")
+    return list(_Lexer(text, max_depth).tokens())
