@@ -76,6 +76,10 @@ _CLOSERS = {"}": "{", ")": "(", "]": "["}
 _OPERAND_ENDS = frozenset(("var", "iri", "pname", "string", "number", "langtag"))
 
 
+_ASCII_VAR = _ASCII_LETTERS | _DIGITS | frozenset("_")
+_ASCII_NAME = _ASCII_VAR | frozenset("-")
+
+
 def _base_char(c: str) -> bool:
     """PN_CHARS_BASE."""
     if c in _ASCII_LETTERS:
@@ -86,16 +90,20 @@ def _base_char(c: str) -> bool:
             or 0x3001 <= o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFFD or 0x10000 <= o <= 0xEFFFF)
 
 
-def _name_char(c: str) -> bool:
-    """PN_CHARS: PN_CHARS_U, '-', digits, U+00B7, U+0300–U+036F, U+203F–U+2040."""
-    if c == "_" or c == "-" or c in _DIGITS or _base_char(c):
-        return True
+def _other_name_char(c: str) -> bool:
+    """The non-ASCII characters of PN_CHARS: PN_CHARS_BASE, U+00B7, U+0300–U+036F, U+203F–U+2040."""
     o = ord(c)
-    return o == 0xB7 or 0x300 <= o <= 0x36F or 0x203F <= o <= 0x2040
+    return o > 0x7F and (_base_char(c) or o == 0xB7 or 0x300 <= o <= 0x36F or 0x203F <= o <= 0x2040)
+
+
+def _name_char(c: str) -> bool:
+    """PN_CHARS: PN_CHARS_U, '-', digits and the non-ASCII ones."""
+    return c in _ASCII_NAME or _other_name_char(c)
 
 
 def _var_char(c: str) -> bool:
-    return c != "-" and _name_char(c)
+    """VARNAME's characters: PN_CHARS without '-'."""
+    return c in _ASCII_VAR or _other_name_char(c)
 
 
 @dataclass(frozen=True)
