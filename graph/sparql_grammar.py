@@ -28,6 +28,7 @@ Errors are typed: :class:`~graph.errors.QueryTooLarge`, :class:`~graph.errors.Qu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from graph.errors import QuerySyntaxError, QueryTooComplex, QueryTooLarge
@@ -106,8 +107,7 @@ def _var_char(c: str) -> bool:
     return c in _ASCII_VAR or _other_name_char(c)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # iri pname bnode var langtag number string word punct
     text: str  # the source text (a word upper-cased; a pname as written)
     offset: int
