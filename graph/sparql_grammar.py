@@ -151,6 +151,7 @@ class _Lexer:
         self.depth = 0
         self.pending_expression = False  # after FILTER / BIND / a function name: the next "(" is one
         self.expression_clause = False  # in SELECT / GROUP BY / ORDER BY / HAVING
+        self.outer_clauses: list[bool] = []  # expression_clause outside each open "{"
         self.previous: Token | None = None
 
     def error(self, message: str, offset: int | None = None) -> QuerySyntaxError:
@@ -190,7 +191,8 @@ class _Lexer:
                 self.frames.append("e" if expression else "(")
             else:
                 self.frames.append(text)
-                if text == "{":
+                if text == "{":  # SELECT (EXISTS { … } AS ?e) (…): the clause goes on after the "}"
+                    self.outer_clauses.append(self.expression_clause)
                     self.expression_clause = False
             self.pending_expression = False
             if len(self.frames) > self.depth:
@@ -204,7 +206,7 @@ class _Lexer:
                 raise self.error(f"{text!r} closes nothing: the brackets do not match", token.offset)
             self.frames.pop()
             if text == "}":
-                self.expression_clause = False
+                self.expression_clause = self.outer_clauses.pop()
             self.pending_expression = False
         else:
             self.pending_expression = False

@@ -145,6 +145,9 @@ def test_predeclared_prefixes_and_the_queries_own_win():
     "PREFIX trueSERVICE: <http://e/> SELECT * { ?s ?p trueSERVICE:x }",
     "PREFIX FROM: <http://e/> SELECT * FROM:g { }",
     "ASKFROM <http://e/g> { }",
+    # after a "}" inside a SELECT expression, "(" still opens an expression: "<" is a comparison here
+    "PREFIX : <http://e/> SELECT (EXISTS { ?s ?p ?o } AS ?e) (?e<1AS?x)FROM:g#>\nWHERE {}",
+    "PREFIX : <http://e/> SELECT (EXISTS { VALUES ?z {1} } AS ?e) (?e<1AS?x)FROM:g#>\nWHERE {}",
 ])
 def test_names_the_engine_could_read_as_keywords_are_refused(query):
     with pytest.raises(QuerySyntaxError):
