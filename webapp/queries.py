@@ -17,14 +17,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from graph import named_queries
-from graph.bounded import QueryTimeout, WorkerFailure
 from graph.errors import QueryNotFound, QueryParameterError
 from graph.store import data_path
-from webapp import snapshot
+from webapp import client, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.describe import labels
 from webapp.entity import compact
-from webapp.errors import Refused
+from webapp.errors import EVALUATION_LIMITS, Refused, refused
 from webapp.sparql import ROW_LIMIT, TRUNCATED
 from webapp.urls import QUERY_SUFFIXES, SUFFIXES, query_url, queries_url, sparql_url, split_entity_iri, term_href
 
@@ -173,11 +172,9 @@ def _evaluate(query: named_queries.NamedQuery, bindings: dict, results_format: s
         return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                         max_rows=current_app.config["DANVAN_MAX_ROWS"],
                         results_format=results_format, graph_format=graph_format,
-                        substitutions={v.value: term for v, term in bindings.items()})
-    except QueryTimeout as e:
-        raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT.") from None
-    except WorkerFailure as e:
-        raise Refused(503, str(e)) from None
+                        substitutions={v.value: term for v, term in bindings.items()}, client=client())
+    except EVALUATION_LIMITS as e:
+        raise refused(e) from None
 
 
 def _limits(response: Response, result) -> Response:

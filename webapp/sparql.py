@@ -16,13 +16,12 @@ import hashlib
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from graph.bounded import QueryTimeout, WorkerFailure
 from graph.errors import QuerySyntaxError
 from graph.named_queries import term_text
 from graph.store import data_path
-from webapp import service_description, snapshot
+from webapp import client, service_description, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
-from webapp.errors import Refused
+from webapp.errors import EVALUATION_LIMITS, Refused, refused
 from webapp.sparql_text import calls_service, dataset_graphs, looks_like_update
 from webapp.urls import sparql_url, term_href
 
@@ -146,17 +145,14 @@ def endpoint():
         result = pool.run(str(data_path(snap.key)), query, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                           max_rows=max_rows, base_iri=request.base_url, default_graph=default_graph, named_graphs=named_graphs,
                           results_format="tsv" if results_fmt == HTML else results_fmt,
-                          graph_format="turtle" if graph_fmt == HTML else graph_fmt)
+                          graph_format="turtle" if graph_fmt == HTML else graph_fmt, client=client())
     except QuerySyntaxError as err:
         if results_fmt == HTML or graph_fmt == HTML:
             page = render_template("sparql.html", query=query, error=str(err), line=err.line, column=err.column)
             return Response(page, status=400, mimetype="text/html")
         raise
-    except QueryTimeout as e:
-        raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT; make the query more selective "
-                           "(a LIMIT, fewer unbound patterns).") from None
-    except WorkerFailure as e:
-        raise Refused(503, str(e)) from None
+    except EVALUATION_LIMITS as e:
+        raise refused(e) from None
     if result.format is None:
         raise _unacceptable(result.kind)
     response = _respond(query, result, results_fmt if result.kind != "graph" else graph_fmt, max_rows)
