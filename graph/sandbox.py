@@ -26,9 +26,10 @@ from graph.errors import DanvanError
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
-# A loopback address and a public one (TEST-NET-3 would be unroutable anyway; a real public resolver
-# shows the outside is unreachable too). Nothing is sent: connect fails before any packet leaves.
-PROBES = (("127.0.0.1", 9), ("1.1.1.1", 443), ("::1", 9))
+# Loopback (v4 and v6) and an address outside this machine: 192.0.2.1 (TEST-NET-1, reserved for examples,
+# routed nowhere, so even a broken wall sends nothing to anyone). In the wall, connect fails before any
+# packet leaves.
+PROBES = (("127.0.0.1", 9), ("192.0.2.1", 443), ("::1", 9))
 # What a connect says when there is no interface to send from.
 WALLED = {errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EPERM, errno.EACCES, errno.EHOSTUNREACH}
 
@@ -56,11 +57,11 @@ def enter() -> str:
         "user.max_user_namespaces > 0), or run in a container that permits unshare.")
 
 
-def probe() -> dict[str, str]:
-    """Try a TCP connect to each of :data:`PROBES`: address → ``"blocked (ENETUNREACH)"`` or
-    ``"OPEN"`` (the wall has a hole)."""
+def probe(targets=PROBES) -> dict[str, str]:
+    """Try a TCP connect to each (host, port) of ``targets``: host → ``"blocked (ENETUNREACH)"`` or
+    ``"OPEN (…)"`` (a connection, or a refusal or time-out that only a reachable network gives)."""
     out = {}
-    for host, port in PROBES:
+    for host, port in targets:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             sock = socket.socket(family, socket.SOCK_STREAM)
