@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import math
 import os
 import pickle
 import queue as _queue
@@ -31,7 +32,7 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from graph.admission import Gate
+from graph.admission import Busy, Gate
 from graph.errors import DanvanError, QueryError
 from graph.named_queries import syntax_error
 from graph.namespaces import prefixes
@@ -207,7 +208,8 @@ class Pool:
         """Evaluate ``query`` over the read-only store at ``path`` (its pyoxigraph directory).
 
         Raises :class:`~graph.admission.Busy` or :class:`~graph.admission.BudgetSpent` at once when it may
-        not start; :class:`QueryTimeout` past ``timeout`` seconds (waiting for a free worker included),
+        not start, Busy too when no worker came free before the deadline; :class:`QueryTimeout` when the
+        evaluation ran past the deadline (``timeout`` seconds from the call),
         :class:`MemoryExceeded`, :class:`~graph.errors.QuerySyntaxError`, :class:`~graph.errors.QueryError`,
         :class:`WorkerFailure`, :class:`~graph.sandbox.NetworkWallError`. ``client`` is charged the seconds
         the evaluation used. Relative IRIs in the query resolve against ``base_iri``."""
@@ -276,7 +278,9 @@ class Pool:
         try:
             return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except _queue.Empty:
-            raise QueryTimeout("Every query worker stayed busy until the deadline; try again.") from None
+            wait = math.ceil(self.gate.retry_after)
+            raise Busy(f"Every query worker stayed busy until this query's deadline; try again in {wait} s.",
+                       wait) from None
 
     def _start(self) -> _Worker:
         worker = _Worker(self.memory)

@@ -267,7 +267,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"{app.config['DANVAN_QUERY_MEMORY'] >> 20} MiB each", file=sys.stderr, flush=True)
     print(f"danvan: serving {store_dir} on http://{args.host}:{port}/ with {threads} threads (Ctrl-C stops)",
           file=sys.stderr, flush=True)
-    waitress.serve(app, host=args.host, port=port, threads=threads, ident="danvan")
+    # waitress drops X-Forwarded-For & co. from unknown proxies; keep them when budgets are to follow one
+    keep_proxy_headers = bool(app.config["DANVAN_CLIENT_HEADER"])
+    waitress.serve(app, host=args.host, port=port, threads=threads, ident="danvan",
+                   clear_untrusted_proxy_headers=not keep_proxy_headers)
     return EXIT_OK
 
 
