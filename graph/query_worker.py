@@ -171,7 +171,11 @@ def main() -> int:
             answer = {"status": "memory"}
         except BaseException as e:  # noqa: BLE001 - pyo3's PanicException too: report, never die silently
             answer = {"status": "error", "message": str(e) or type(e).__name__}
-        answers.write(frame(answer))
+        try:
+            data = frame(answer)
+        except MemoryError:  # the answer itself did not fit under the cap
+            data = frame({"status": "memory"})
+        answers.write(data)
         answers.flush()
 
 

@@ -38,12 +38,15 @@ class NetworkWallError(DanvanError):
     """Query workers cannot be cut off from the network on this machine, so the endpoint will not start."""
 
 
-def enter() -> str:
+def enter(privileged: bool | None = None) -> str:
     """Move this process into a new network namespace with no interface up; returns how.
 
-    Raises :class:`NetworkWallError` when neither a plain nor a user+network namespace can be made."""
+    ``privileged`` (default: whether we are root) tries the plain network namespace first. Raises
+    :class:`NetworkWallError` when neither a plain nor a user+network namespace can be made."""
     libc = ctypes.CDLL(None, use_errno=True)
-    attempts = [("network namespace", CLONE_NEWNET)] if os.geteuid() == 0 else []
+    if privileged is None:
+        privileged = os.geteuid() == 0
+    attempts = [("network namespace", CLONE_NEWNET)] if privileged else []
     attempts.append(("user and network namespaces", CLONE_NEWUSER | CLONE_NEWNET))
     errors = []
     for how, flags in attempts:

@@ -4,6 +4,7 @@ server that cannot wall them off refuses to serve (no silent downgrade)."""
 from __future__ import annotations
 
 import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -31,6 +32,16 @@ def test_the_worker_proves_its_wall(pool):
     assert hello["wall"] in ("network namespace", "user and network namespaces")
     assert set(hello["probe"]) == {host for host, _ in sandbox.PROBES}
     assert all(v.startswith("blocked") for v in hello["probe"].values()), hello["probe"]
+
+
+def test_the_unprivileged_wall_holds_too():
+    # What a non-root server does: a user namespace to be allowed a network namespace (in a child: the
+    # wall is for good once entered).
+    code = ("from graph import sandbox; how = sandbox.enter(privileged=False); report = sandbox.probe(); "
+            "print(how, sandbox.holds(report), report)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("user and network namespaces True"), done.stdout
 
 
 @pytest.mark.parametrize("silent", ["", "SILENT "])
