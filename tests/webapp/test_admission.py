@@ -148,3 +148,37 @@ def test_workers_let_go_of_a_swapped_out_build(store_dir, tmp_path):
         assert not Path(f"/proc/{pid}").exists() or not _deleted_files(pid, old)
     for pool in pools:
         pool.close()
+
+
+def test_a_page_past_its_deadline_is_a_503_page_and_other_pages_are_served(store_dir, entity, path_of):
+    from webapp import create_app
+
+    app = create_app({"DANVAN_STORE": str(store_dir), "TESTING": False, "DANVAN_QUERY_TIMEOUT": 0.001})
+    client = app.test_client()
+    try:
+        page = client.get("/browse/document", headers={"Accept": "text/html"})
+        assert page.status_code == 503 and page.content_type.startswith("text/html")
+        assert "needed more than" in page.get_data(as_text=True)
+        assert client.get("/", headers={"Accept": "text/html"}).status_code == 503
+        # the pages that do not scan the store are not held up by it
+        assert client.get("/health").json["status"] == "ok"
+        assert entity.label in client.get(path_of(entity.iri), headers={"Accept": "text/html"}).get_data(as_text=True)
+    finally:
+        app.extensions["danvan.pool"].close()
+        app.extensions["danvan.pages"].close()
+
+
+def test_a_query_over_the_memory_cap_is_a_503_that_says_so(store_dir):
+    from webapp import create_app
+
+    app = create_app({"DANVAN_STORE": str(store_dir), "TESTING": False, "DANVAN_QUERY_MEMORY": 768 << 20})
+    client = app.test_client()
+    try:
+        r = client.get("/sparql", query_string={
+            "query": "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"})
+        assert r.status_code == 503, r.get_data(as_text=True)
+        assert "exceeded the memory limit" in r.json["error"]["message"]
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).json["boolean"] is True
+    finally:
+        app.extensions["danvan.pool"].close()
+        app.extensions["danvan.pages"].close()
