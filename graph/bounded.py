@@ -227,7 +227,8 @@ class Pool:
                 answer = worker.call(request, deadline)
             except QueryTimeout:
                 self._discard(worker)
-                raise QueryTimeout(f"The query ran longer than {timeout:g} s and was stopped.") from None
+                raise QueryTimeout(f"The query ran longer than {timeout:g} s and was stopped; make it more "
+                                   "selective (a LIMIT, fewer unbound patterns).") from None
             except (WorkerFailure, OSError, EOFError, ValueError) as e:
                 memory = worker.died_of_memory()
                 self._discard(worker)

@@ -42,7 +42,7 @@ _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
-    "Access-Control-Expose-Headers": f"ETag, {TRUNCATED}, {ROW_LIMIT}",
+    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED}, {ROW_LIMIT}",
     "Access-Control-Max-Age": "86400",
 }
 
