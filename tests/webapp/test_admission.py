@@ -9,6 +9,8 @@ another client is still served. Nothing here is timed: the load runs for a bound
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
 import threading
 import time
@@ -146,6 +148,8 @@ def test_workers_let_go_of_a_swapped_out_build(store_dir, tmp_path):
 
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or not _deleted_files(pid, old)
+    gc.collect()
+    assert not _deleted_files(os.getpid(), old)  # the app's own handle on the store too
     for pool in pools:
         pool.close()
 
