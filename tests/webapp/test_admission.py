@@ -186,3 +186,9 @@ def test_a_query_over_the_memory_cap_is_a_503_that_says_so(store_dir):
     finally:
         app.extensions["danvan.pool"].close()
         app.extensions["danvan.pages"].close()
+
+
+def test_serve_refuses_too_few_threads(run_danvan, store_dir):
+    done = run_danvan("serve", "--port", "9", "--threads", "3", "--store", store_dir)
+    assert done.returncode == 2
+    assert "--threads 3 is too few" in done.stderr and "at least 16" in done.stderr
