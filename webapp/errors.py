@@ -31,10 +31,10 @@ class Refused(HTTPException):
 
 
 # Evaluation outcomes that are the server's limits, not the client's mistake.
-EVALUATION_LIMITS = (Refusal, QueryTimeout, MemoryExceeded, WorkerFailure, NetworkWallError)
+_LIMITS = (Refusal, QueryTimeout, MemoryExceeded, WorkerFailure, NetworkWallError)
 
 
-def refused(e: DanvanError) -> Refused:
+def _refused(e: DanvanError) -> Refused:
     """The answer to an evaluation stopped by a limit: 429 (this client's budget is spent) or 503 (busy,
     past the deadline, over the memory cap, a failed worker), with ``Retry-After`` when waiting helps."""
     message = str(e)
@@ -73,8 +73,8 @@ def handle_http(e: HTTPException) -> Response:
 
 
 def handle_danvan(e: DanvanError) -> Response:
-    if isinstance(e, EVALUATION_LIMITS):
-        return handle_http(refused(e))
+    if isinstance(e, _LIMITS):
+        return handle_http(_refused(e))
     if isinstance(e, StoreError):
         return _respond(503, str(e))
     if isinstance(e, QuerySyntaxError):

@@ -23,7 +23,7 @@ from webapp import client, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.describe import labels
 from webapp.entity import compact
-from webapp.errors import EVALUATION_LIMITS, Refused, refused
+from webapp.errors import Refused
 from webapp.sparql import ROW_LIMIT, TRUNCATED
 from webapp.urls import QUERY_SUFFIXES, SUFFIXES, query_url, queries_url, sparql_url, split_entity_iri, term_href
 
@@ -168,13 +168,11 @@ def _evaluate(query: named_queries.NamedQuery, bindings: dict, results_format: s
     serialized as ``results_format``, a graph as ``graph_format`` (None: that kind is not acceptable)."""
     snap = snapshot()
     pool = current_app.extensions["danvan.pool"]
-    try:
-        return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
-                        max_rows=current_app.config["DANVAN_MAX_ROWS"],
-                        results_format=results_format, graph_format=graph_format,
-                        substitutions={v.value: term for v, term in bindings.items()}, client=client())
-    except EVALUATION_LIMITS as e:
-        raise refused(e) from None
+    # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
+    return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+                    max_rows=current_app.config["DANVAN_MAX_ROWS"],
+                    results_format=results_format, graph_format=graph_format,
+                    substitutions={v.value: term for v, term in bindings.items()}, client=client())
 
 
 def _limits(response: Response, result) -> Response:

@@ -21,7 +21,7 @@ from graph.named_queries import term_text
 from graph.store import data_path
 from webapp import client, service_description, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
-from webapp.errors import EVALUATION_LIMITS, Refused, refused
+from webapp.errors import Refused
 from webapp.sparql_text import calls_service, dataset_graphs, looks_like_update
 from webapp.urls import sparql_url, term_href
 
@@ -151,8 +151,7 @@ def endpoint():
             page = render_template("sparql.html", query=query, error=str(err), line=err.line, column=err.column)
             return Response(page, status=400, mimetype="text/html")
         raise
-    except EVALUATION_LIMITS as e:
-        raise refused(e) from None
+    # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
     if result.format is None:
         raise _unacceptable(result.kind)
     response = _respond(query, result, results_fmt if result.kind != "graph" else graph_fmt, max_rows)
