@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the web app and the SPARQL endpoint (waitress)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=None, help="port (default $PORT, else 8080)")
-    s.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    s.add_argument("--threads", type=int, default=None,
+                   help="server threads (default: what SPARQL and page scans may hold at most — their workers "
+                        "and queues — plus 4, so other pages never wait behind them)")
     _store_arg(s)
     s.set_defaults(func=cmd_serve)
 
@@ -243,7 +245,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from graph.errors import ConfigError
     from graph.store import build_info
-    from webapp import create_app
+    from webapp import create_app, threads_needed
 
     port = args.port
     if port is None:
@@ -254,8 +256,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     store_dir = _store_dir(args)
     build_info(store_dir)  # fail now, with the store error's advice, rather than on the first request
     app = create_app({"DANVAN_STORE": str(store_dir)})
-    print(f"danvan: serving {store_dir} on http://{args.host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
-    waitress.serve(app, host=args.host, port=port, threads=args.threads, ident="danvan")
+    needed = threads_needed(app.config)
+    threads = args.threads or needed
+    if threads < needed:
+        raise ConfigError(f"--threads {threads} is too few: SPARQL and page scans may hold "
+                          f"{needed - 4} threads, and other pages need some of their own; give at least {needed}.")
+    # The network wall must hold before the endpoint opens (NetworkWallError otherwise: no silent downgrade).
+    hello = app.extensions["danvan.pool"].check()
+    print(f"danvan: query workers walled off from the network ({hello['wall']}), "
+          f"{app.config['DANVAN_QUERY_MEMORY'] >> 20} MiB each", file=sys.stderr, flush=True)
+    print(f"danvan: serving {store_dir} on http://{args.host}:{port}/ with {threads} threads (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    # waitress drops X-Forwarded-For & co. from unknown proxies; keep them when budgets are to follow one
+    keep_proxy_headers = bool(app.config["DANVAN_CLIENT_HEADER"])
+    waitress.serve(app, host=args.host, port=port, threads=threads, ident="danvan",
+                   clear_untrusted_proxy_headers=not keep_proxy_headers)
     return EXIT_OK
 
 

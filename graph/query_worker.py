@@ -10,18 +10,27 @@ format escapes newlines), into a writer that stops the evaluation as soon as ``m
 exist. The first ``max_rows`` lines are then re-read with pyoxigraph's TSV parser and written in the
 asked format. CONSTRUCT/DESCRIBE work the same through N-Triples (one triple a line). So the cap is
 exact in every format, the evaluation stops early, and no term passes through Python code.
+
+Walls (started as ``python -m graph.query_worker MEMORY_BYTES``): before it opens any store the process
+enters an empty network namespace (:mod:`graph.sandbox`) and proves that connects fail; its address space
+is capped at MEMORY_BYTES (RLIMIT_AS). An evaluation that hits the cap either raises MemoryError here
+(answered ``{"status": "memory"}``) or makes Rust abort the process (SIGABRT), which the parent maps to
+the same answer.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import resource
 import struct
 import sys
 import threading
 import time
 
 import pyoxigraph as ox
+
+from graph import sandbox
 
 RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
@@ -108,8 +117,9 @@ def evaluate(store: ox.Store, req: dict) -> dict:
     if fmt is None:
         return {"status": "unacceptable", "kind": "graph"}
     nt, truncated = _capped(lambda w: results.serialize(w, format=ox.RdfFormat.N_TRIPLES), 0, max_rows)
+    # @prefix lines (xmlns in RDF/XML) from the project's prefix table, which the parent sends along
     body = nt if fmt == "ntriples" else ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
-                                                         format=GRAPHS[fmt])
+                                                         format=GRAPHS[fmt], prefixes=req.get("prefixes"))
     return {"status": "ok", "kind": "graph", "format": fmt, "truncated": truncated, "body": body}
 
 
@@ -118,14 +128,32 @@ def frame(obj: object) -> bytes:
     return _HEADER.pack(len(data)) + data
 
 
+def _hello(memory: int) -> dict:
+    """Enter the network wall and prove it, then cap the address space: the ready (or refusal) message."""
+    try:
+        how = sandbox.enter()
+    except sandbox.NetworkWallError as e:
+        return {"status": "no-wall", "message": str(e)}
+    report = sandbox.probe()
+    if not sandbox.holds(report):
+        return {"status": "no-wall", "message": f"the {how} did not cut the network off: {report}"}
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    return {"status": "ready", "pid": os.getpid(), "wall": how, "probe": report, "memory": memory}
+
+
 def main() -> int:
+    memory = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     requests = os.fdopen(sys.stdin.fileno(), "rb", buffering=0)
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # nothing else may write into the answer stream
     stores: dict[str, ox.Store] = {}
+    hello = _hello(memory)  # first: a user namespace can only be entered while single-threaded
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    answers.write(frame({"status": "ready", "pid": os.getpid()}))
+    answers.write(frame(hello))
     answers.flush()
+    if hello["status"] != "ready":
+        return 2
     while True:
         req = _read_all(requests)
         if req is None:
@@ -138,9 +166,16 @@ def main() -> int:
             answer = evaluate(stores[path], req)
         except (KeyboardInterrupt, SystemExit):
             raise
+        except MemoryError:
+            stores.clear()
+            answer = {"status": "memory"}
         except BaseException as e:  # noqa: BLE001 - pyo3's PanicException too: report, never die silently
             answer = {"status": "error", "message": str(e) or type(e).__name__}
-        answers.write(frame(answer))
+        try:
+            data = frame(answer)
+        except MemoryError:  # the answer itself did not fit under the cap
+            data = frame({"status": "memory"})
+        answers.write(data)
         answers.flush()
 
 

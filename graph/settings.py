@@ -68,3 +68,49 @@ def query_timeout() -> float:
 def max_rows() -> int:
     """Most result rows returned: ``$DANVAN_MAX_ROWS``, default 10000."""
     return int(_positive("DANVAN_MAX_ROWS", 10000, int))
+
+
+def query_workers() -> int:
+    """Processes evaluating SPARQL at once: ``$DANVAN_QUERY_WORKERS``, default 2."""
+    return int(_positive("DANVAN_QUERY_WORKERS", 2, int))
+
+
+def query_queue() -> int:
+    """SPARQL requests that may wait for a worker; more get 503: ``$DANVAN_QUERY_QUEUE``, default 4."""
+    raw = os.environ.get("DANVAN_QUERY_QUEUE", "").strip()
+    if not raw:
+        return 4
+    if not raw.isdigit():
+        raise ConfigError(f"DANVAN_QUERY_QUEUE={raw!r} is not a whole number (0 or more): fix it or unset it.")
+    return int(raw)
+
+
+def query_budget() -> float:
+    """Seconds of query evaluation each client may use per minute: ``$DANVAN_QUERY_BUDGET``, default 60."""
+    return _positive("DANVAN_QUERY_BUDGET", 60, float)
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def query_memory() -> int:
+    """Bytes of address space per query worker: ``$DANVAN_QUERY_MEMORY`` (``512M``, ``2G``…), default 2G."""
+    raw = os.environ.get("DANVAN_QUERY_MEMORY", "").strip().upper().removesuffix("B").removesuffix("I")
+    if not raw:
+        return 2 << 30
+    number, unit = (raw[:-1], raw[-1]) if raw[-1] in _UNITS else (raw, "")
+    if not number.isdigit() or int(number) == 0:
+        raise ConfigError(f"DANVAN_QUERY_MEMORY={os.environ['DANVAN_QUERY_MEMORY']!r} is not a size: "
+                          "give e.g. 512M or 2G, or unset it.")
+    value = int(number) * _UNITS[unit]
+    if value < 768 << 20:
+        # the store's engine reserves ~0.5 GB of address space (thread stacks, caches) just to open
+        raise ConfigError(f"DANVAN_QUERY_MEMORY={os.environ['DANVAN_QUERY_MEMORY']!r} is below 768M: a worker "
+                          "cannot open the store with less.")
+    return value
+
+
+def client_header() -> str | None:
+    """The request header naming the client for budgets (e.g. ``X-Forwarded-For`` behind a proxy):
+    ``$DANVAN_CLIENT_HEADER``; unset, the client is the connection's remote address."""
+    return os.environ.get("DANVAN_CLIENT_HEADER", "").strip() or None

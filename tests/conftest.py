@@ -215,3 +215,56 @@ def headlines(store) -> dict[str, str]:
         slug = r["s"].value.rsplit("/", 1)[-1]  # "001-46434424e5920920" or "ref-qd-23-qd-tw"
         out[slug if slug.startswith("ref-") else slug.split("-")[0]] = r["h"].value
     return out
+
+
+class LoopbackListener:
+    """A TCP listener on 127.0.0.1 that counts the connections it gets and answers each with SPARQL JSON
+    results holding ``MARKER`` (so a leak shows in a response). Serves until closed."""
+
+    MARKER = "listener-data-7f3c"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import json
+
+        body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
+            {"x": {"type": "literal", "value": self.MARKER}}]}}).encode()
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(1)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def loopback_listener():
+    """A :class:`LoopbackListener` for the test (closed after it)."""
+    listener = LoopbackListener()
+    yield listener
+    listener.close()

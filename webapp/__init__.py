@@ -6,11 +6,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+import math
+
+from flask import Flask, current_app, request
 
 from graph import settings
 from graph.bounded import Pool
+from graph.store import data_path
 from webapp.storeholder import Snapshot, StoreHolder
+
+# The browse and home pages run their store scans in a pool of their own (see webapp.scans), so they have
+# a deadline like SPARQL and never wait behind it.
+PAGE_WORKERS = 2
+PAGE_QUEUE = 4
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,13 +30,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Rows per property group on an entity page, and per page of a /browse list (hubs stay bounded).
         DANVAN_ENTITY_ROWS=50,
         DANVAN_BROWSE_PAGE_SIZE=50,
+        DANVAN_QUERY_WORKERS=settings.query_workers(),
+        DANVAN_QUERY_QUEUE=settings.query_queue(),
+        DANVAN_QUERY_BUDGET=settings.query_budget(),
+        DANVAN_QUERY_MEMORY=settings.query_memory(),
+        DANVAN_CLIENT_HEADER=settings.client_header(),
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
     app.extensions["danvan.store"] = StoreHolder(app.config["DANVAN_STORE"])
-    # /sparql evaluates in worker processes, started on the first query (see graph.bounded).
-    app.extensions["danvan.pool"] = Pool()
+    # SPARQL (/sparql, /queries) evaluates in walled, bounded worker processes started on first use
+    # (graph.bounded), behind admission control; the pages' scans have a pool of their own.
+    config = app.config
+    retry = min(math.ceil(config["DANVAN_QUERY_TIMEOUT"]), 10)  # a slot frees within one deadline
+    app.extensions["danvan.pool"] = Pool(config["DANVAN_QUERY_WORKERS"], queue=config["DANVAN_QUERY_QUEUE"],
+                                         budget=config["DANVAN_QUERY_BUDGET"], memory=config["DANVAN_QUERY_MEMORY"],
+                                         retry_after=retry)
+    app.extensions["danvan.pages"] = Pool(PAGE_WORKERS, queue=PAGE_QUEUE, memory=config["DANVAN_QUERY_MEMORY"],
+                                          retry_after=retry)
 
     from webapp import browse, editor, entity, errors, health, home, i18n, input_guard, queries, search, sparql
     from webapp.urls import TEMPLATE_GLOBALS
@@ -57,9 +77,29 @@ def _security_headers(response):
     return response
 
 
+def threads_needed(config) -> int:
+    """Server threads so that SPARQL and page scans, which can hold at most their pools' workers and
+    queues, always leave threads for entity pages, search, /health and static files."""
+    return config["DANVAN_QUERY_WORKERS"] + config["DANVAN_QUERY_QUEUE"] + PAGE_WORKERS + PAGE_QUEUE + 4
+
+
 def snapshot() -> Snapshot:
-    """The store of the live build (reopened when a new build was swapped in)."""
-    return current_app.extensions["danvan.store"].get()
+    """The store of the live build (reopened when a new build was swapped in); the worker pools are
+    told, so their workers let go of a build that is no longer live."""
+    snap = current_app.extensions["danvan.store"].get()
+    path = str(data_path(snap.key))
+    current_app.extensions["danvan.pool"].follow(path)
+    current_app.extensions["danvan.pages"].follow(path)
+    return snap
+
+
+def client() -> str:
+    """Who is charged for a query's seconds: the connection's address, or the configured header's value
+    behind a proxy (for X-Forwarded-For the last entry, the one our proxy added: earlier ones are the
+    client's own claims)."""
+    header = current_app.config.get("DANVAN_CLIENT_HEADER")
+    value = request.headers.get(header, "") if header else ""
+    return value.rsplit(",", 1)[-1].strip() or request.remote_addr or "unknown"
 
 
 def _snapshot_info() -> dict:

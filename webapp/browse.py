@@ -21,6 +21,7 @@ from webapp.collation import vi_key
 from webapp.describe import labels
 from webapp.errors import Refused
 from webapp.i18n import current_lang, pick
+from webapp.scans import Scans
 from webapp.urls import KINDS, browse_url, entity_prefix, term_href
 
 bp = Blueprint("browse", __name__)
@@ -257,7 +258,7 @@ def _page_size() -> int:
 @bp.get("/browse")
 def index():
     snap = snapshot()
-    counts = snap.cached("browse.count_by_kind", lambda: count_by_kind(snap.store))
+    counts = snap.cached("browse.count_by_kind", lambda: count_by_kind(Scans(snap)))
     return render_template("browse.html", kind=None, counts=counts, kind_names=pick(KIND_NAMES),
                            t=pick(STRINGS))
 
@@ -286,7 +287,7 @@ def listing(kind: str):
     if kind not in KINDS:
         raise Refused(404, f"no such kind: {kind!r} (known: {', '.join(ORDER)})")
     snap, lang = snapshot(), current_lang()
-    store = snap.store
+    store = Scans(snap)  # every scan of this page under one deadline, in the pages' worker pool
     active = _active_filters(kind)
     page = _page_number()
     current = {f.name: f.to_param(t) for f, t in active}
@@ -388,5 +389,5 @@ def organization_tree(store: ox.Store, lang: str) -> list[dict]:
 @bp.get("/browse/organization/tree")
 def tree():
     snap, lang = snapshot(), current_lang()
-    forest = snap.cached(f"browse.tree.{lang}", lambda: organization_tree(snap.store, lang))
+    forest = snap.cached(f"browse.tree.{lang}", lambda: organization_tree(Scans(snap), lang))
     return render_template("browse_tree.html", forest=forest, t=pick(STRINGS), kind_names=pick(KIND_NAMES))

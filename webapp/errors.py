@@ -8,7 +8,10 @@ from flask import Flask, Response, jsonify, make_response, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from graph.admission import BudgetSpent, Busy, Refusal
+from graph.bounded import MemoryExceeded, QueryTimeout, WorkerFailure
 from graph.errors import DanvanError, QueryError, QuerySyntaxError, StoreError
+from graph.sandbox import NetworkWallError
 from webapp.conneg import wants_html
 
 log = logging.getLogger(__name__)
@@ -17,10 +20,35 @@ log = logging.getLogger(__name__)
 class Refused(HTTPException):
     """An HTTP error raised by a view, with a message meant for the client and optional extra fields."""
 
-    def __init__(self, code: int, message: str, **extra):
+    def __init__(self, code: int, message: str, *, headers: dict[str, str] | None = None, **extra):
         super().__init__(description=message)
         self.code = code
         self.extra = extra
+        self.headers = headers or {}
+
+    def get_headers(self, environ=None, scope=None):
+        return [*super().get_headers(environ, scope), *self.headers.items()]
+
+
+# Evaluation outcomes that are the server's limits, not the client's mistake.
+_LIMITS = (Refusal, QueryTimeout, MemoryExceeded, WorkerFailure, NetworkWallError)
+
+
+def _refused(e: DanvanError) -> Refused:
+    """The answer to an evaluation stopped by a limit: 429 (this client's budget is spent) or 503 (busy,
+    past the deadline, over the memory cap, a failed worker), with ``Retry-After`` when waiting helps."""
+    message = str(e)
+    if isinstance(e, BudgetSpent):
+        return Refused(429, message, headers={"Retry-After": str(e.retry_after)})
+    if isinstance(e, Busy):
+        return Refused(503, message, headers={"Retry-After": str(e.retry_after)})
+    if isinstance(e, QueryTimeout):
+        return Refused(503, f"{message} The limit is DANVAN_QUERY_TIMEOUT.")
+    if isinstance(e, NetworkWallError):
+        log.error("query workers cannot be walled off from the network: %s", e)
+        return Refused(503, "Queries cannot be evaluated on this server now (its query workers cannot be cut "
+                            "off from the network); the operator has been told.")
+    return Refused(503, message)
 
 
 def _respond(code: int, message: str, **extra) -> Response:
@@ -45,6 +73,8 @@ def handle_http(e: HTTPException) -> Response:
 
 
 def handle_danvan(e: DanvanError) -> Response:
+    if isinstance(e, _LIMITS):
+        return handle_http(_refused(e))
     if isinstance(e, StoreError):
         return _respond(503, str(e))
     if isinstance(e, QuerySyntaxError):

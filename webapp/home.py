@@ -16,6 +16,7 @@ from webapp.browse import KIND_NAMES, ORDER, count_by_kind, display_names, membe
 from webapp.collation import vi_key
 from webapp.describe import labels
 from webapp.i18n import current_lang, pick
+from webapp.scans import Scans
 from webapp.urls import term_href
 
 bp = Blueprint("home", __name__)
@@ -94,8 +95,9 @@ def latest_events(store: ox.Store, lang: str, limit: int = LATEST_EVENTS) -> lis
 @bp.get("/")
 def index():
     snap, lang = snapshot(), current_lang()
-    kinds = snap.cached(f"home.kinds.{lang}", lambda: kind_summaries(snap.store, lang))
-    events = snap.cached(f"home.events.{lang}", lambda: latest_events(snap.store, lang))
+    store = Scans(snap)  # the counts scan the store: one deadline, in the pages' worker pool
+    kinds = snap.cached(f"home.kinds.{lang}", lambda: kind_summaries(store, lang))
+    events = snap.cached(f"home.events.{lang}", lambda: latest_events(store, lang))
     known = named_queries.all_queries()
     queries = [{"name": n, "title": known[n].title.get(lang) or known[n].title.get("vi") or n}
                for n in KEY_QUERIES if n in known]

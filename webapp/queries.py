@@ -17,10 +17,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from graph import named_queries
-from graph.bounded import QueryTimeout, WorkerFailure
 from graph.errors import QueryNotFound, QueryParameterError, QueryTooLarge
 from graph.store import data_path
-from webapp import snapshot
+from webapp import client, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.describe import labels
 from webapp.entity import compact
@@ -173,15 +172,11 @@ def _evaluate(query: named_queries.NamedQuery, bindings: dict, results_format: s
     serialized as ``results_format``, a graph as ``graph_format`` (None: that kind is not acceptable)."""
     snap = snapshot()
     pool = current_app.extensions["danvan.pool"]
-    try:
-        return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
-                        max_rows=current_app.config["DANVAN_MAX_ROWS"],
-                        results_format=results_format, graph_format=graph_format,
-                        substitutions={v.value: term for v, term in bindings.items()})
-    except QueryTimeout as e:
-        raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT.") from None
-    except WorkerFailure as e:
-        raise Refused(503, str(e)) from None
+    # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
+    return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+                    max_rows=current_app.config["DANVAN_MAX_ROWS"],
+                    results_format=results_format, graph_format=graph_format,
+                    substitutions={v.value: term for v, term in bindings.items()}, client=client())
 
 
 def _limits(response: Response, result) -> Response:

@@ -23,13 +23,12 @@ import hashlib
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from graph.bounded import QueryTimeout, WorkerFailure
 from graph.errors import QueryError, QuerySyntaxError
 from graph.named_queries import term_text
 from graph.namespaces import sparql_prefixes, sparql_prologue
 from graph.sparql_grammar import QueryShape, analyze
 from graph.store import data_path
-from webapp import service_description, snapshot
+from webapp import client, service_description, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.errors import Refused
 from webapp.urls import sparql_url, term_href
@@ -51,7 +50,7 @@ _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
-    "Access-Control-Expose-Headers": f"ETag, {TRUNCATED}, {ROW_LIMIT}",
+    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED}, {ROW_LIMIT}",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -195,14 +194,10 @@ def endpoint():
         result = pool.run(str(data_path(snap.key)), _evaluated(query), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                           max_rows=max_rows, base_iri=request.base_url, default_graph=default_graph, named_graphs=named_graphs,
                           results_format="tsv" if results_fmt == HTML else results_fmt,
-                          graph_format="turtle" if graph_fmt == HTML else graph_fmt)
+                          graph_format="turtle" if graph_fmt == HTML else graph_fmt, client=client())
     except QuerySyntaxError as err:
         return _syntax_answer(query, _in_user_text(err), results_fmt == HTML or graph_fmt == HTML)
-    except QueryTimeout as e:
-        raise Refused(503, f"{e} The limit is DANVAN_QUERY_TIMEOUT; make the query more selective "
-                           "(a LIMIT, fewer unbound patterns).") from None
-    except WorkerFailure as e:
-        raise Refused(503, str(e)) from None
+    # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
     if result.format is None:
         raise _unacceptable(result.kind)
     response = _respond(query, result, results_fmt if result.kind != "graph" else graph_fmt, max_rows)
