@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="load, reason, validate and store the graph (swapped in atomically)")
     _store_arg(b)
     _sources_arg(b)
+    b.add_argument("--wait", action="store_true",
+                   help="if another build is running on the store, wait for it instead of exiting with 2")
+    b.add_argument("--keep", type=_keep, default=3, metavar="N",
+                   help="complete builds to keep, the live one included (default 3, at least 1)")
+    _verbose_arg(b)
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="load, reason and validate in memory; no store written")
@@ -105,6 +110,17 @@ def _sources_arg(p: argparse.ArgumentParser) -> None:
                    help="developer option: read the source files (*.ttl) from DIR instead of the packaged ones")
 
 
+def _keep(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of builds of at least 1")
+    return int(text)
+
+
+def _verbose_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each validation finding in full (IRIs, both languages) as well")
+
+
 def _store_dir(args: argparse.Namespace) -> Path:
     from graph import settings
 
@@ -137,7 +153,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
 
     store_dir = _store_dir(args)
-    result = build(store_dir, progress=_progress(), **_source_files(args))
+
+    def waiting(held) -> None:
+        who = f"pid {held.pid}, since {held.since}" if held.pid is not None else "another process"
+        print(f"danvan: waiting for the build running on {store_dir} ({who})…", file=sys.stderr, flush=True)
+
+    result = build(store_dir, progress=_progress(), keep=args.keep, wait=args.wait, waiting=waiting,
+                   **_source_files(args))
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")

@@ -68,6 +68,21 @@ class StoreError(DanvanError):
         super().__init__(message)
 
 
+class BuildLocked(DanvanError):
+    """Another build holds the store's build lock. ``pid``/``since`` are None when it has not said yet."""
+
+    def __init__(self, store: str, pid: int | None, since: str | None, lock: str):
+        self.store = store
+        self.pid = pid
+        self.since = since
+        self.lock = lock
+        who = f"pid {pid}, since {since}" if pid is not None else f"it holds {lock}"
+        super().__init__(
+            f"Another build is running on {store} ({who}): wait for it to finish, "
+            "or run `danvan build --wait` to build after it."
+        )
+
+
 class QueryError(DanvanError):
     """A named query cannot be found, bound or run."""
 
