@@ -110,14 +110,14 @@ def _build(
     # then bulk-load the result into the fresh on-disk store.
     memory = ox.Store()
     loaded, inferred, result = _pipeline(memory, say, timings, sources, ontology, shapes)
-    if not result.conforms:
-        raise ValidationFailed(result)
-
     start = time.perf_counter()
+    union = store.fill_default_graph(memory)
+    if not result.conforms:
+        raise ValidationFailed(result, memory)
+
     build_dir = store.new_build_dir(link)
     db: ox.Store | None = None
     try:
-        union = store.fill_default_graph(memory)
         dump = build_dir / "dataset.nq"
         memory.dump(str(dump), ox.RdfFormat.N_QUADS)
         triples = len(memory)
@@ -162,8 +162,14 @@ def check(
     sources: Iterable[PathLike] | None = None,
     ontology: Iterable[PathLike] | None = None,
     shapes: PathLike | None = None,
+    into: ox.Store | None = None,
 ) -> tuple[ValidationResult, list[LoadedSource]]:
-    """Load, reason and validate in memory; nothing is written. Does not raise on violations."""
+    """Load, reason and validate in memory; nothing is written. Does not raise on violations.
+    ``into`` (an empty in-memory store) is left holding the data, its default graph filled as in a
+    build, for naming what the report mentions."""
     timings: dict[str, float] = {}
-    loaded, _inferred, result = _pipeline(ox.Store(), progress or _quiet, timings, sources, ontology, shapes)
+    db = into if into is not None else ox.Store()
+    loaded, _inferred, result = _pipeline(db, progress or _quiet, timings, sources, ontology, shapes)
+    if into is not None:
+        store.fill_default_graph(db)
     return result, loaded
