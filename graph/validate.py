@@ -110,7 +110,8 @@ class Finding:
             for file, value, is_iri in self.claimed:
                 by_value.setdefault((value, is_iri), []).append(PurePath(file).name)
             what = _DISAGREE.get(lang, _DISAGREE["en"]).format(property=_readable_term(self.path, name))
-            said = " ≠ ".join(f"{name(v) if is_iri else v} ({', '.join(files)})" for (v, is_iri), files in by_value.items())
+            said = " ≠ ".join(f"{name(v) if is_iri else v} ({', '.join(files)})"
+                              for (v, is_iri), files in by_value.items())
             return f"{self.severity}: {entity}: {what}: {said}"
         files = ", ".join(PurePath(f).name for f in self.files)
         text = _name_iris(self.message_in(lang), name, {f: PurePath(f).name for f in self.files})
