@@ -216,8 +216,9 @@ def _write_report(result, fmt: str, out, name, lang: str, verbose: bool) -> None
 
 
 def _namer(store, lang: str) -> Callable[[str], str]:
-    """An IRI → its label in ``lang`` as the web pages show it (a document's number leads), else a
-    prefixed name, else the IRI. Looked up one IRI at a time, as needed, and remembered."""
+    """An IRI → its label in ``lang`` (else another language) as the web pages show it, a document's
+    number first; without a label, one of our entities by kind/slug, any other IRI by its prefixed name
+    (else in full). Looked up one IRI at a time, as needed, and remembered."""
     import pyoxigraph as ox
 
     from graph import settings
@@ -302,14 +303,14 @@ def _width(text: str) -> int:
                for c in text)
 
 
-def format_table(solutions, name: Callable[[str], str] | None = None) -> str:
-    """Aligned columns; with ``name``, IRIs are shown by what it gives (their labels)."""
+def format_table(solutions, name: Callable[[str], str]) -> str:
+    """Aligned columns; IRIs are shown by ``name`` (their labels), other terms as :func:`term_text`."""
     import pyoxigraph as ox
 
     from graph.named_queries import term_text
 
     def cell(term) -> str:
-        if name is not None and isinstance(term, ox.NamedNode):
+        if isinstance(term, ox.NamedNode):
             return name(term.value)
         return term_text(term)
 
