@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -175,6 +176,7 @@ def build_lock(store_dir: str | os.PathLike, wait: bool = False,
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as e:
         raise StoreError(f"Cannot open the build lock {path} ({e.strerror or e}): check --store.") from None
+    held_by_us = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -187,22 +189,31 @@ def build_lock(store_dir: str | os.PathLike, wait: bool = False,
             if waiting is not None:
                 waiting(held)
             fcntl.flock(fd, fcntl.LOCK_EX)
+        held_by_us = True
         record = json.dumps({"pid": os.getpid(),
                              "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode()
         os.ftruncate(fd, 0)
         os.pwrite(fd, record + b"\n", 0)
         yield
     finally:
+        if held_by_us:
+            os.ftruncate(fd, 0)  # a record left in the file is a build that was killed
         os.close(fd)  # releases the lock
 
 
 def _holder(fd: int, path: Path, store_dir: str | os.PathLike) -> BuildLocked:
-    """Who holds the lock, from what it wrote into the file (it may not have written yet)."""
-    try:
-        info = json.loads(os.pread(fd, 4096, 0) or b"{}")
-        pid, since = int(info["pid"]), str(info["since"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pid, since = None, None
+    """Who holds the lock, from what it wrote into the file. The holder writes right after taking the
+    lock, so an empty file is read again a few times (bounded) before saying "unknown"."""
+    pid = since = None
+    for _attempt in range(20):
+        try:
+            info = json.loads(os.pread(fd, 4096, 0) or b"null")
+            if info is not None:
+                pid, since = int(info["pid"]), str(info["since"])
+                break
+        except (OSError, ValueError, KeyError, TypeError):
+            break
+        time.sleep(0.01)
     return BuildLocked(os.fspath(store_dir), pid, since, str(path))
 
 
