@@ -2,8 +2,10 @@
 
 :func:`build` loads, reasons and validates in memory; only if the data conforms does it bulk-load a new
 on-disk store beside the live one and swap it in. On any failure the new directory is deleted (or
-never made) and the live store is untouched. :func:`check` runs the same
-steps in memory and writes nothing.
+never made) and the live store is untouched. A build holds the store's lock from start to end (one
+build at a time per store), first removes what killed builds left, and last prunes old builds; a build
+killed at any moment leaves at most a partial folder, which the live store never points to.
+:func:`check` runs the same steps in memory and writes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import __version__, search_index, settings, store
-from graph.errors import ValidationFailed
+from graph.errors import BuildLocked, ValidationFailed
 from graph.load import LoadedSource, PathLike, load
 from graph.reason import materialize
 from graph.validate import ValidationResult, validate
@@ -77,27 +79,45 @@ def build(
     ontology: Iterable[PathLike] | None = None,
     shapes: PathLike | None = None,
     keep: int = 3,
+    wait: bool = False,
+    waiting: Callable[[BuildLocked], None] | None = None,
 ) -> BuildResult:
-    """Build a new store and make it the live one. Raises :class:`ValidationFailed` on violations.
+    """Build a new store and make it the live one. Raises :class:`ValidationFailed` on violations,
+    :class:`BuildLocked` if another build runs on the store (unless ``wait``: then ``waiting`` hears
+    who, and the build starts when that one ends).
 
-    ``sources``/``ontology``/``shapes`` default to the packaged files; ``keep`` builds are kept.
+    ``sources``/``ontology``/``shapes`` default to the packaged files; ``keep`` complete builds are kept.
     """
     say = progress or _quiet
     link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
     store.live_build_dir(link)  # a --store that is not ours fails now, not after the whole pipeline
+    with store.build_lock(link, wait=wait, waiting=waiting):
+        for partial in store.remove_partial(link):
+            say(f"store: removed {partial.name}, left by an interrupted build")
+        return _build(link, say, sources, ontology, shapes, keep)
+
+
+def _build(
+    link: Path,
+    say: Progress,
+    sources: Iterable[PathLike] | None,
+    ontology: Iterable[PathLike] | None,
+    shapes: PathLike | None,
+    keep: int,
+) -> BuildResult:
     timings: dict[str, float] = {}
     # Reason and validate in memory (RocksDB transactions make rule rounds several times slower),
     # then bulk-load the result into the fresh on-disk store.
     memory = ox.Store()
     loaded, inferred, result = _pipeline(memory, say, timings, sources, ontology, shapes)
-    if not result.conforms:
-        raise ValidationFailed(result)
-
     start = time.perf_counter()
+    union = store.fill_default_graph(memory)
+    if not result.conforms:
+        raise ValidationFailed(result, memory)
+
     build_dir = store.new_build_dir(link)
     db: ox.Store | None = None
     try:
-        union = store.fill_default_graph(memory)
         dump = build_dir / "dataset.nq"
         memory.dump(str(dump), ox.RdfFormat.N_QUADS)
         triples = len(memory)
@@ -110,6 +130,7 @@ def build(
         search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
+        # build.json last: it is what makes the folder a complete build (store.is_complete)
         store.write_build_info(build_dir, {
             "build_id": build_dir.name,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -141,8 +162,14 @@ def check(
     sources: Iterable[PathLike] | None = None,
     ontology: Iterable[PathLike] | None = None,
     shapes: PathLike | None = None,
+    into: ox.Store | None = None,
 ) -> tuple[ValidationResult, list[LoadedSource]]:
-    """Load, reason and validate in memory; nothing is written. Does not raise on violations."""
+    """Load, reason and validate in memory; nothing is written. Does not raise on violations.
+    ``into`` (an empty in-memory store) is left holding the data, its default graph filled as in a
+    build, for naming what the report mentions."""
     timings: dict[str, float] = {}
-    loaded, _inferred, result = _pipeline(ox.Store(), progress or _quiet, timings, sources, ontology, shapes)
+    db = into if into is not None else ox.Store()
+    loaded, _inferred, result = _pipeline(db, progress or _quiet, timings, sources, ontology, shapes)
+    if into is not None:
+        store.fill_default_graph(db)
     return result, loaded

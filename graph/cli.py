@@ -1,7 +1,11 @@
 """The ``danvan`` command. The only place that turns exceptions into messages and exit codes.
 
 Exit codes (DESIGN §3): 0 ok · 1 the data does not conform (report printed, previous store untouched)
-· 2 an error (a file that does not parse, a bad setting or argument, no store yet, a bad query).
+· 2 an error (a file that does not parse, a bad setting or argument, no store yet, a bad query, another
+build running on the store).
+
+What a person reads (query tables, validation findings) names entities by their labels, as the web
+pages do; the machine formats (CSV, TSV, JSON, Turtle, --verbose) keep the IRIs.
 """
 
 from __future__ import annotations
@@ -32,7 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except ValidationFailed as e:
         out = sys.stdout if args.command == "validate" else sys.stderr
-        _write_report(e.result, getattr(args, "format", "text") if args.command == "validate" else "text", out)
+        fmt = getattr(args, "format", "text") if args.command == "validate" else "text"
+        lang = getattr(args, "lang", "vi")
+        _write_report(e.result, fmt, out, _namer(e.store, lang) if e.store is not None else None,
+                      lang, getattr(args, "verbose", False))
         print(f"danvan: {e}", file=sys.stderr)
         return EXIT_NONCONFORMING
     except DanvanError as e:
@@ -64,11 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="load, reason, validate and store the graph (swapped in atomically)")
     _store_arg(b)
     _sources_arg(b)
+    b.add_argument("--wait", action="store_true",
+                   help="if another build is running on the store, wait for it instead of exiting with 2")
+    b.add_argument("--keep", type=_keep, default=3, metavar="N",
+                   help="complete builds to keep, the live one included (default 3, at least 1)")
+    _verbose_arg(b)
+    _lang_arg(b)
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="load, reason and validate in memory; no store written")
     v.add_argument("--format", choices=VALIDATE_FORMATS, default="text", help="report format (default text)")
     _sources_arg(v)
+    _verbose_arg(v)
+    _lang_arg(v)
     v.set_defaults(func=cmd_validate)
 
     q = sub.add_parser("query", help="run a named query (see queries/) or a .rq file against the store")
@@ -76,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a parameter value (repeatable); bound as a typed term, never pasted into the query")
     q.add_argument("--format", choices=QUERY_FORMATS, default="table",
-                   help="table (aligned text; Turtle for CONSTRUCT) or a SPARQL results format (default table)")
+                   help="table (aligned text, entities by their labels; Turtle for CONSTRUCT) or a SPARQL "
+                        "results format with the IRIs (default table)")
+    _lang_arg(q)
     _store_arg(q)
     q.set_defaults(func=cmd_query)
 
@@ -105,6 +122,22 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
 def _sources_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", metavar="DIR", type=Path, default=None,
                    help="developer option: read the source files (*.ttl) from DIR instead of the packaged ones")
+
+
+def _keep(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of builds of at least 1")
+    return int(text)
+
+
+def _verbose_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="under each validation finding, its results in full (IRIs, both languages)")
+
+
+def _lang_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the labels and messages a person reads (default vi)")
 
 
 def _store_dir(args: argparse.Namespace) -> Path:
@@ -139,24 +172,39 @@ def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
 
     store_dir = _store_dir(args)
-    result = build(store_dir, progress=_progress(), **_source_files(args))
+
+    def waiting(held) -> None:
+        who = f"pid {held.pid}, since {held.since}" if held.pid is not None else "another process"
+        print(f"danvan: waiting for the build running on {store_dir} ({who})…", file=sys.stderr, flush=True)
+
+    result = build(store_dir, progress=_progress(), keep=args.keep, wait=args.wait, waiting=waiting,
+                   **_source_files(args))
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")
-    if v.warnings:
-        print(v.text(), file=sys.stderr)
+    if v.findings:
+        import pyoxigraph as ox
+
+        from graph.store import data_path
+
+        # the build just made holds the data the validation saw (even if another build swaps in now)
+        built = ox.Store.read_only(str(data_path(result.path)))
+        sys.stderr.write(v.summary(_namer(built, args.lang), args.lang, args.verbose))
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
     from graph.build import check
 
-    result, _sources = check(progress=_progress(), **_source_files(args))
-    _write_report(result, args.format, sys.stdout)
+    data = ox.Store()
+    result, _sources = check(progress=_progress(), into=data, **_source_files(args))
+    _write_report(result, args.format, sys.stdout, _namer(data, args.lang), args.lang, args.verbose)
     return EXIT_OK if result.conforms else EXIT_NONCONFORMING
 
 
-def _write_report(result, fmt: str, out) -> None:
+def _write_report(result, fmt: str, out, name, lang: str, verbose: bool) -> None:
     if fmt == "turtle":
         out.write(result.turtle())
     elif fmt == "json":
@@ -165,10 +213,42 @@ def _write_report(result, fmt: str, out) -> None:
         json.dump(result.as_json(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(result.text())
-        if not result.text().endswith("\n"):
-            out.write("\n")
+        out.write(result.summary(name, lang, verbose))
     out.flush()
+
+
+def _namer(store, lang: str) -> Callable[[str], str]:
+    """An IRI → its label in ``lang`` (else another language) as the web pages show it, a document's
+    number first; without a label, one of our entities by kind/slug, any other IRI by its prefixed name
+    (else in full). Looked up one IRI at a time, as needed, and remembered."""
+    import pyoxigraph as ox
+
+    from graph import settings
+    from graph.namespaces import ELI
+    from graph.search_index import _with_number as with_number  # the search's own "23-QĐ/TW · title"
+    from webapp.describe import labels
+    from webapp.entity import compact
+    from webapp.urls import split_entity_iri
+
+    numbers = [ox.NamedNode(str(ELI.id_local)), ox.NamedNode(settings.ontology_namespace() + "documentNumber")]
+    known: dict[str, str] = {}
+
+    def name(iri: str) -> str:
+        if iri not in known:
+            label = labels(store, {iri}, lang).get(iri)
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:
+                node = None
+            number = next((q.object.value for prop in numbers if node is not None
+                           for q in store.quads_for_pattern(node, prop, None, ox.DefaultGraph())
+                           if isinstance(q.object, ox.Literal)), None)
+            ours = split_entity_iri(iri)
+            fallback = f"{ours[0]}/{ours[1]}" if ours else compact(iri)  # e.g. post/… (posts have no name)
+            known[iri] = with_number(number, label) if number else label or fallback
+        return known[iri]
+
+    return name
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -192,11 +272,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     bindings = named_queries.bind(q, raw)
     store = open_store(_store_dir(args))
     results = named_queries.run(store, q.text, bindings)
-    _write_results(results, args.format, sys.stdout.buffer)
+    _write_results(results, args.format, sys.stdout.buffer, _namer(store, args.lang))
     return EXIT_OK
 
 
-def _write_results(results, fmt: str, out) -> None:
+def _write_results(results, fmt: str, out, name: Callable[[str], str]) -> None:
     import pyoxigraph as ox
     from graph.errors import QueryError
 
@@ -211,7 +291,7 @@ def _write_results(results, fmt: str, out) -> None:
         else:
             out.write(b"true\n" if bool(results) else b"false\n")
     elif fmt == "table":
-        out.write(format_table(results).encode("utf-8"))
+        out.write(format_table(results, name).encode("utf-8"))
     else:
         formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                    "json": ox.QueryResultsFormat.JSON}
@@ -225,11 +305,19 @@ def _width(text: str) -> int:
                for c in text)
 
 
-def format_table(solutions) -> str:
+def format_table(solutions, name: Callable[[str], str]) -> str:
+    """Aligned columns; IRIs are shown by ``name`` (their labels), other terms as :func:`term_text`."""
+    import pyoxigraph as ox
+
     from graph.named_queries import term_text
 
+    def cell(term) -> str:
+        if isinstance(term, ox.NamedNode):
+            return name(term.value)
+        return term_text(term)
+
     names = [v.value for v in solutions.variables]
-    rows = [[term_text(sol[i]).replace("\n", " ") for i in range(len(names))] for sol in solutions]
+    rows = [[cell(sol[i]).replace("\n", " ") for i in range(len(names))] for sol in solutions]
     widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:

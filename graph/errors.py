@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # avoid an import cycle: validate imports errors
+    import pyoxigraph as ox
+
     from graph.validate import ValidationResult
 
 
@@ -52,8 +54,9 @@ class ReasoningError(DanvanError):
 class ValidationFailed(DanvanError):
     """The data does not conform to the shapes; ``result`` holds the report."""
 
-    def __init__(self, result: "ValidationResult"):
+    def __init__(self, result: "ValidationResult", store: "ox.Store | None" = None):
         self.result = result
+        self.store = store  # the validated data (in memory), to name what the report mentions
         super().__init__(
             f"The data does not conform: {result.violations} violation(s), {result.warnings} warning(s). "
             "Fix the source files named in the report and build again; the previous store is untouched."
@@ -66,6 +69,21 @@ class StoreError(DanvanError):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
+
+
+class BuildLocked(DanvanError):
+    """Another build holds the store's build lock. ``pid``/``since`` are None when it has not said yet."""
+
+    def __init__(self, store: str, pid: int | None, since: str | None, lock: str):
+        self.store = store
+        self.pid = pid
+        self.since = since
+        self.lock = lock
+        who = f"pid {pid}, since {since}" if pid is not None else f"it holds {lock}"
+        super().__init__(
+            f"Another build is running on {store} ({who}): wait for it to finish, "
+            "or run `danvan build --wait` to build after it."
+        )
 
 
 class QueryError(DanvanError):

@@ -4,19 +4,29 @@ Layout for a store directory ``S`` (``--store``, ``$DANVAN_STORE`` or the defaul
 
     S                    symlink → S.builds/<build_id>   (the live build; swapped atomically)
     S.builds/<build_id>/oxigraph/     the pyoxigraph (RocksDB) store
-    S.builds/<build_id>/build.json    build id, time, triple counts, sources
+    S.builds/<build_id>/build.json    build id, time, triple counts, sources (written last)
+    S.lock               held (flock) by the running build; holds its pid and start time
 
 A build writes a fresh ``S.builds/<build_id>`` and then swaps the symlink with ``os.replace``, so a
 reader sees either the old build or the new one, never a half-written store. Always open through
 :func:`open_store`, which resolves the symlink once: a reader keeps its build even if a swap follows.
+
+A build folder is *complete* once its ``build.json`` exists: the build writes it (atomically) after
+everything else and just before the swap. A folder without it is what a killed build left behind; the
+next build removes it (:func:`remove_partial`, under :func:`build_lock`) and retention never counts it.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import secrets
 import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,10 +34,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import settings
-from graph.errors import StoreError
+from graph.errors import BuildLocked, StoreError
 
 BUILD_INFO = "build.json"
 DATA_DIR = "oxigraph"
+SWAP_SUFFIX = ".swap"
 
 
 def builds_dir(store_dir: str | os.PathLike) -> Path:
@@ -72,7 +83,7 @@ def swap_in(store_dir: str | os.PathLike, build_dir: str | os.PathLike) -> None:
             f"{link} exists and is not a symlink made by `danvan build`: move it away or choose another --store."
         )
     target = os.path.relpath(Path(build_dir).resolve(), link.parent.resolve())
-    temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}.swap")
+    temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}{SWAP_SUFFIX}")
     try:
         os.symlink(target, temporary)
         os.replace(temporary, link)
@@ -145,17 +156,110 @@ def _info(build: Path) -> dict[str, Any]:
         raise StoreError(f"{build / BUILD_INFO} is missing or unreadable ({e}): rebuild with `danvan build`.") from None
 
 
-def prune(store_dir: str | os.PathLike, keep: int = 3) -> list[Path]:
-    """Delete all but the ``keep`` newest builds; the live build is never deleted. Returns what went."""
+def lock_path(store_dir: str | os.PathLike) -> Path:
+    return Path(f"{os.fspath(store_dir)}.lock")
+
+
+@contextmanager
+def build_lock(store_dir: str | os.PathLike, wait: bool = False,
+               waiting: Callable[[BuildLocked], None] | None = None) -> Iterator[None]:
+    """Hold the store's build lock: an exclusive ``flock`` on ``S.lock``, released by the kernel when
+    the process ends however it ends, so a killed build never leaves the store locked.
+
+    Without ``wait``, a lock held by another build raises :class:`BuildLocked` naming it (pid, since
+    when); with ``wait``, ``waiting`` hears about it once and the call blocks until the lock is free.
+    The file itself stays (unlinking a lock file races with the next build opening it).
+    """
+    path = lock_path(store_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        raise StoreError(f"Cannot open the build lock {path} ({e.strerror or e}): check --store.") from None
+    held_by_us = False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise StoreError(f"Cannot lock {path} ({e.strerror or e}).") from None
+            held = _holder(fd, path, store_dir)
+            if not wait:
+                raise held from None
+            if waiting is not None:
+                waiting(held)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        held_by_us = True
+        record = json.dumps({"pid": os.getpid(),
+                             "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, record + b"\n", 0)
+        yield
+    finally:
+        if held_by_us:
+            os.ftruncate(fd, 0)  # a record left in the file is a build that was killed
+        os.close(fd)  # releases the lock
+
+
+def _holder(fd: int, path: Path, store_dir: str | os.PathLike) -> BuildLocked:
+    """Who holds the lock, from what it wrote into the file. The holder writes right after taking the
+    lock, so an empty file is read again a few times (bounded) before saying "unknown"."""
+    pid = since = None
+    for _attempt in range(20):
+        try:
+            info = json.loads(os.pread(fd, 4096, 0) or b"null")
+            if info is not None:
+                pid, since = int(info["pid"]), str(info["since"])
+                break
+        except (OSError, ValueError, KeyError, TypeError):
+            break
+        time.sleep(0.01)
+    return BuildLocked(os.fspath(store_dir), pid, since, str(path))
+
+
+def is_complete(build_dir: str | os.PathLike) -> bool:
+    return (Path(build_dir) / BUILD_INFO).is_file()
+
+
+def remove_partial(store_dir: str | os.PathLike) -> list[Path]:
+    """Delete what killed builds left: build folders without ``build.json`` and temporary swap links.
+    Call only while holding :func:`build_lock` (a running build's folder is partial until it ends)."""
+    link = Path(store_dir)
+    removed = []
+    folder = builds_dir(link)
+    if folder.is_dir():
+        for build in sorted(folder.iterdir()):
+            if build.is_dir() and not build.is_symlink() and not is_complete(build):
+                shutil.rmtree(build, ignore_errors=True)
+                removed.append(build)
+    if link.parent.is_dir():
+        for stray in link.parent.glob(f".{link.name}.*{SWAP_SUFFIX}"):
+            if stray.is_symlink():
+                stray.unlink(missing_ok=True)
+                removed.append(stray)
+    return removed
+
+
+def complete_builds(store_dir: str | os.PathLike) -> list[Path]:
+    """The complete build folders, newest first (build ids sort by creation time)."""
     folder = builds_dir(store_dir)
     if not folder.is_dir():
         return []
+    return sorted((p for p in folder.iterdir() if p.is_dir() and is_complete(p)), key=lambda p: p.name, reverse=True)
+
+
+def prune(store_dir: str | os.PathLike, keep: int = 3) -> list[Path]:
+    """Delete all but the ``keep`` newest complete builds. Partial folders are not counted (nor touched:
+    see :func:`remove_partial`); the live build and the newest complete build are never deleted.
+    Call only while holding :func:`build_lock`. Returns what went."""
     live = live_build_dir(store_dir)
-    builds = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    builds = complete_builds(store_dir)
     removed = []
-    for old in builds[max(keep, 0):]:
+    for old in builds[max(keep, 1):]:
         if live is not None and old.resolve() == live:
             continue
+        # build.json first: a prune killed halfway leaves a partial folder, never a "complete" broken one
+        (old / BUILD_INFO).unlink(missing_ok=True)
         shutil.rmtree(old, ignore_errors=True)
         removed.append(old)
     return removed

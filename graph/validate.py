@@ -23,13 +23,19 @@ Each result names source files: for EachSource the file validated; for AllSource
 messages name (a claim's own file included), else the files whose triples have its focus node as subject,
 else as object.
 ``conforms`` is ``violations == 0``: warnings (sh:Warning and sh:Info) never block.
+
+Two presentations: :meth:`ValidationResult.text` is every result in full (IRIs, both languages);
+:meth:`ValidationResult.summary` is one line per finding for a person, with names instead of IRIs
+(the caller passes the naming function, since names come from the store) and files by their names;
+a disagreement reported once per pair of sources is one line listing what each source says.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePath
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +57,10 @@ from graph.namespaces import dv, prefixes, quad_to_rdflib, rdflib_graph, to_rdfl
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_DISAGREE = {"vi": "các nguồn mâu thuẫn về {property}", "en": "sources disagree on {property}"}
+
+Namer = Callable[[str], str]
+"""An IRI → the text a person reads for it (its label)."""
 
 
 @dataclass(frozen=True)
@@ -67,12 +77,45 @@ class Finding:
     messages: tuple[tuple[str, str], ...]  # (language or "", text)
     shape: str | None
     component: str | None
+    # For a disagreement between sources: what each source claims, as (file, value, value is an IRI);
+    # presentation only (one line per disagreement instead of one per pair of sources).
+    claimed: tuple[tuple[str, str, bool], ...] = ()
 
     def message(self) -> str:
         """Vietnamese first, then English, then the rest; joined with ' | '."""
         rank = {"vi": 0, "en": 1}
         ordered = sorted(self.messages, key=lambda m: (rank.get(m[0], 2), m[0]))
         return " | ".join(text for _, text in ordered) or "(no message)"
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang``, else the untagged one, else any."""
+        by_lang = dict(self.messages)
+        for want in (lang, ""):
+            if want in by_lang:
+                return by_lang[want]
+        return self.messages[0][1] if self.messages else "(no message)"
+
+    def group(self) -> tuple:
+        """Findings with the same group are one finding for a person: a disagreement reported once
+        per pair of sources is one disagreement."""
+        if self.claimed:
+            return (self.severity, self.shape, self.focus, self.path)
+        return (self.severity, self.shape, self.focus, self.path, self.value, self.messages, self.files)
+
+    def readable(self, name: Namer, lang: str = "vi") -> str:
+        """One line: severity, the entity by its name, what is wrong, the files by their names."""
+        entity = _readable_term(self.focus, name)
+        if self.claimed:
+            by_value: dict[tuple[str, bool], list[str]] = {}
+            for file, value, is_iri in self.claimed:
+                by_value.setdefault((value, is_iri), []).append(PurePath(file).name)
+            what = _DISAGREE.get(lang, _DISAGREE["en"]).format(property=_readable_term(self.path, name))
+            said = " ≠ ".join(f"{name(v) if is_iri else v} ({', '.join(files)})"
+                              for (v, is_iri), files in by_value.items())
+            return f"{self.severity}: {entity}: {what}: {said}"
+        files = ", ".join(PurePath(f).name for f in self.files)
+        text = _name_iris(self.message_in(lang), name, {f: PurePath(f).name for f in self.files})
+        return f"{self.severity}: {entity}: {text}" + (f" ({files})" if files else "")
 
     def line(self) -> str:
         files = ", ".join(self.files) or "-"
@@ -107,6 +150,24 @@ class ValidationResult:
         lines = [f.line() for f in self.findings]
         verdict = "conforms" if self.conforms else "does not conform"
         lines.append(f"The data {verdict}: {self.violations} violation(s), {self.warnings} warning(s).")
+        return "\n".join(lines) + "\n"
+
+    def summary(self, name: Namer | None = None, lang: str = "vi", verbose: bool = False) -> str:
+        """One readable line per finding (see :meth:`Finding.readable`), then the verdict; with
+        ``verbose`` each line is followed by its results in full, indented."""
+        name = name or _compact
+        groups: dict[tuple, list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault(f.group(), []).append(f)
+        lines = []
+        for members in groups.values():
+            lines.append(members[0].readable(name, lang))
+            if verbose:
+                lines.extend("    " + f.line() for f in members)
+        verdict = "conforms" if self.conforms else "does not conform"
+        hint = "" if verbose or not self.findings else "; --verbose shows each in full"
+        lines.append(f"The data {verdict}: {self.violations} violation(s), {self.warnings} warning(s), "
+                     f"{len(groups)} finding(s){hint}.")
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
@@ -310,17 +371,63 @@ def _short(term) -> str | None:
     return "[]"
 
 
+def _compact(iri: str) -> str:
+    return _short(URIRef(iri)).strip("<>")
+
+
+def _readable_term(text: str | None, name: Namer) -> str:
+    """A Finding's focus or path (``<iri>``, ``prefix:local`` or a literal) as a person reads it."""
+    if not text:
+        return "-"
+    if text.startswith("<") and text.endswith(">"):
+        return name(text[1:-1])
+    prefix, colon, local = text.partition(":")
+    namespace = prefixes().get(prefix) if colon else None
+    return name(namespace + local) if namespace else text
+
+
+def _name_iris(message: str, name: Namer, files: dict[str, str]) -> str:
+    """The message with each IRI (as pyshacl wrote it into the template) replaced by its name and each
+    file path by the file's name. Split on spaces, not matched by a regular expression."""
+    words = []
+    for word in message.split(" "):
+        core = word.rstrip(".,;:)")
+        end = word[len(core):]
+        start = ""
+        if core.startswith("("):
+            start, core = "(", core[1:]
+        if core.startswith(("http://", "https://", "urn:")):
+            core = name(core)
+        else:
+            core = files.get(core, core)
+        words.append(start + core + end)
+    return " ".join(words)
+
+
+def _claimed(claims: rdflib.Graph, subject, prop) -> tuple[tuple[str, str, bool], ...]:
+    """What every source claims for ``subject``'s ``prop``: (file, value, value is an IRI)."""
+    ns = dv()
+    out = set()
+    for claim in claims.subjects(ns.claimSubject, subject):
+        if claims.value(claim, ns.claimProperty) == prop:
+            value = claims.value(claim, ns.claimValue)
+            out.add((str(claims.value(claim, ns.claimFile)), str(value), isinstance(value, URIRef)))
+    return tuple(sorted(out))
+
+
 def _finding(results: rdflib.Graph, node, scope: str, sources: list[LoadedSource],
              claims: rdflib.Graph | None, templates: list[tuple[re.Pattern, str]]) -> Finding:
     ns = dv()
     focus = results.value(node, SH.focusNode)
     path = results.value(node, SH.resultPath)
     value = results.value(node, SH.value)
+    claimed: tuple[tuple[str, str, bool], ...] = ()
     if claims is not None and isinstance(focus, BNode) and (focus, RDF.type, ns.Claim) in claims:
         # a claim is an artefact of validation: show what it is about
         path = claims.value(focus, ns.claimProperty)
         value = claims.value(focus, ns.claimValue)
         focus = claims.value(focus, ns.claimSubject)
+        claimed = _claimed(claims, focus, path)
     severity = results.value(node, SH.resultSeverity)
     shape = results.value(node, SH.sourceShape)
     messages = tuple(
@@ -338,6 +445,7 @@ def _finding(results: rdflib.Graph, node, scope: str, sources: list[LoadedSource
         messages=messages,
         shape=_short(shape) if isinstance(shape, URIRef) else None,
         component=_short(results.value(node, SH.sourceConstraintComponent)),
+        claimed=claimed,
     )
 
 
