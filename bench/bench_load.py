@@ -36,6 +36,7 @@ from locust import FastHttpUser, task  # first: locust patches the standard libr
 import argparse
 import itertools
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -401,9 +402,12 @@ def render_label(data: dict) -> list[str]:
     a_runs, b_runs, cfg = data["a"], data["b"], data["config"]
     n_a, n_b = len(a_runs), len(b_runs)
     env = ", ".join(f"{k}={v}" for k, v in data["server_env"].items())
+    loads = [r["load_before"] for r in a_runs + b_runs if "load_before" in r]
+    busy = (f" 1-minute load average before the runs: {min(loads):.1f}–{max(loads):.1f} (other work on the "
+            "machine shares its CPUs with the server and the load generator)." if loads else "")
     lines = [f"### {data['label']}: commit {data['commit']}, {data['date']}", "",
              f"Machine: {data['machine']}; server `danvan serve` (waitress, 4 threads) with {env}; "
-             f"client timeout {cfg['timeout']:g} s. Command: `{data['command']}`.", ""]
+             f"client timeout {cfg['timeout']:g} s.{busy} Command: `{data['command']}`.", ""]
     if n_a:
         phases = list(a_runs[0]["phases"])
         statuses = sorted({k for r in a_runs for p in r["phases"].values() for k in p["status"]},
@@ -524,11 +528,15 @@ def main() -> int:
             for i in range(args.runs):
                 if args.scenario in ("A", "both"):
                     print(f"scenario A, run {i + 1}/{args.runs}", file=sys.stderr, flush=True)
+                    load = os.getloadavg()[0]
                     data["a"].append(scenario_a(store, args, Path(tmp) / f"server-a{i}.log"))
+                    data["a"][-1]["load_before"] = load
                     print(json.dumps(data["a"][-1]["phases"], indent=None)[:2000], file=sys.stderr)
                 if args.scenario in ("B", "both"):
                     print(f"scenario B, run {i + 1}/{args.runs}", file=sys.stderr, flush=True)
+                    load = os.getloadavg()[0]
                     data["b"].append(scenario_b(store, args, Path(tmp) / f"server-b{i}.log"))
+                    data["b"][-1]["load_before"] = load
                     print(json.dumps(data["b"][-1]), file=sys.stderr)
         args.results.mkdir(parents=True, exist_ok=True)
         out = args.results / f"load-{args.label}.json"
