@@ -14,8 +14,8 @@ and stops the server. Nothing waits for ever: every request has a client timeout
 phases have fixed lengths, and after the last phase the run waits at most one client timeout for the
 requests still in flight.
 
-Scenario A (the issue's): --users (50) simulated people, each waiting 0.5–1.5 s between requests, over
-a mix of entity pages, /search, /browse, named-query pages, ordinary /sparql queries and /health. Three
+Scenario A (the issue's): --users (50) simulated people, each waiting --think (2–4) s between requests
+(so that without runaway queries the server keeps up: about 17 requests a second), over a mix of entity pages, /search, /browse, named-query pages, ordinary /sparql queries and /health. Three
 phases by the time a request is sent: *before* (--calm seconds, no runaway queries), *during*
 (--duration seconds, --runaway-share (5%) of the requests are runaway SPARQL queries: cross products
 with ORDER BY that only the deadline stops), *after* (--calm seconds without them).
@@ -69,6 +69,8 @@ PER_KIND = 6
 # What a simulated person asks for, and how often (runaway queries come on top, in the runaway phases).
 MIX = {"entity": 35, "search": 15, "browse": 15, "queries": 10, "sparql": 15, "health": 10}
 PAGES = ("entity", "search", "browse")
+# Seconds of load before anything is counted: the users' first requests, the server's first queries.
+WARM_UP = 5.0
 # Cross products of the whole store (2,500 triples: 10^13 rows and more) sorted: only the deadline ends them.
 RUNAWAY = (
     "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?l ?a",
@@ -211,10 +213,14 @@ def user_classes(targets: Targets, ctrl: Control, args) -> tuple[type, type, typ
                       headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON})
 
     class Person(Base):
-        """Scenario A: one person browsing, with a share of runaway queries in the runaway phases."""
+        """Scenario A: one person browsing, with a share of runaway queries in the runaway phase."""
+
+        def on_start(self) -> None:
+            super().on_start()
+            gevent.sleep(self.rng.uniform(0, args.think[1]))  # people arrive one by one, not all at once
 
         def wait_time(self) -> float:
-            return self.rng.uniform(0.5, 1.5)
+            return self.rng.uniform(*args.think)
 
         @task
         def one(self) -> None:
@@ -320,14 +326,18 @@ def scenario_a(store: Path, args, log: Path) -> dict:
         targets = discover(base, args.timeout)
         ctrl, rec = Control(base), Recorder(args.timeout * 1000)
         person, _, _ = user_classes(targets, ctrl, args)
-        phases = [("before", args.calm), ("during", args.duration), ("after", args.calm)]
+        phases = [("warm-up", WARM_UP), ("before", args.calm), ("during", args.duration), ("after", args.calm)]
         counted = run_locust([person], args.users, phases, ctrl, rec, args.timeout)
-    s = rec.samples
+        phases = phases[1:]
+    s = [x for x in rec.samples if x[0] != "warm-up"]
+    kinds = list(MIX) + ["runaway"]
     return {
-        "requests": len(s), "locust_requests": counted, "status": histogram(s), "errors": rec.errors,
+        "requests": len(s), "warm_up_requests": len(rec.samples) - len(s), "locust_requests": counted,
+        "status": histogram(s), "errors": rec.errors,
         "phases": {ph: {"requests": sum(1 for x in s if x[0] == ph), "status": histogram(s, ph),
                         "pages": latency(s, ph, PAGES), "health": latency(s, ph, ("health",)),
-                        "sparql": latency(s, ph, ("sparql",)), "runaway": histogram(s, ph, ("runaway",))}
+                        "sparql": latency(s, ph, ("sparql",)),
+                        "by_kind": {k: histogram(s, ph, (k,)) for k in kinds if histogram(s, ph, (k,))}}
                    for ph, _ in phases},
     }
 
@@ -337,7 +347,7 @@ def scenario_b(store: Path, args, log: Path) -> dict:
         targets = discover(base, args.timeout)
         ctrl, rec = Control(base), Recorder(args.timeout * 1000)
         _, runaway, probe = user_classes(targets, ctrl, args)
-        phases = [("settle", 5.0), ("probe", args.probe_duration)]
+        phases = [("settle", WARM_UP), ("probe", args.probe_duration)]
         counted = run_locust([runaway, probe], args.runaway_users + 1, phases, ctrl, rec, args.timeout)
     s = rec.samples
     probes = [x for x in s if x[0] == "probe" and x[1] == "probe"]
@@ -412,7 +422,8 @@ def render_label(data: dict) -> list[str]:
         phases = list(a_runs[0]["phases"])
         statuses = sorted({k for r in a_runs for p in r["phases"].values() for k in p["status"]},
                           key=lambda k: (not k.isdigit(), k))
-        lines += [f"**Scenario A**: {cfg['users']} users, phases before {cfg['calm']:g} s / during "
+        lines += [f"**Scenario A**: {cfg['users']} users waiting {cfg['think'][0]:g}–{cfg['think'][1]:g} s "
+                  f"between requests, after {WARM_UP:g} s of warm-up: phases before {cfg['calm']:g} s / during "
                   f"{cfg['duration']:g} s ({cfg['runaway_share']:.0%} runaway queries) / after {cfg['calm']:g} s. "
                   f"Each cell is the median of {n_a} run{'s' if n_a > 1 else ''}"
                   + (" (range in parentheses)" if n_a > 1 else "") + ".", "",
@@ -431,13 +442,19 @@ def render_label(data: dict) -> list[str]:
                 lines.append(f"| {label} {stat} | "
                              + " | ".join(spread([r["phases"][ph][what][stat] for r in a_runs]) for ph in phases)
                              + " |")
-        runaway = {}
-        for r in a_runs:
-            for k, v in r["phases"].get("during", {}).get("runaway", {}).items():
-                runaway.setdefault(k, []).append(v)
-        if runaway:
-            lines += ["", "Runaway queries sent during the runaway phase, by answer: "
-                      + ", ".join(f"{k}: {count(v)}" for k, v in sorted(runaway.items())) + "."]
+        lines += ["", "Answers other than 200 by kind of request (median of the runs):", ""]
+        for ph in phases:
+            odd: dict[tuple[str, str], list[int]] = {}
+            for r in a_runs:
+                for kind, hist in r["phases"][ph]["by_kind"].items():
+                    for status, n in hist.items():
+                        if status != "200":
+                            odd.setdefault((kind, status), [0] * n_a)
+            for i, r in enumerate(a_runs):
+                for (kind, status), ns in odd.items():
+                    ns[i] = r["phases"][ph]["by_kind"].get(kind, {}).get(status, 0)
+            told = "; ".join(f"{kind} {status}: {count(ns)}" for (kind, status), ns in sorted(odd.items()))
+            lines.append(f"- {ph}: {told or 'none'}")
         lines.append("")
     if n_b:
         probe = [r["probe"] for r in b_runs]
@@ -482,6 +499,17 @@ def render(results: Path) -> str:
 
 # ------------------------------------------------------------------------------------------- main
 
+def think(text: str) -> tuple[float, float]:
+    lo, sep, hi = text.partition("-")
+    try:
+        pair = (float(lo), float(hi if sep else lo))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give seconds as LO-HI, e.g. 2-4") from None
+    if not 0 <= pair[0] <= pair[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 <= LO <= HI")
+    return pair
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--label", required=True, help="name of this run's figures, e.g. before or after")
@@ -490,6 +518,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each scenario (default 3)")
     ap.add_argument("--scenario", choices=("A", "B", "both"), default="both")
     ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--think", type=think, default=(2.0, 4.0), metavar="LO-HI",
+                    help="seconds a scenario A user waits between requests, drawn uniformly (default 2-4)")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of the runaway phase (default 60)")
     ap.add_argument("--calm", type=float, default=10.0, help="seconds before and after it (default 10)")
     ap.add_argument("--runaway-share", type=float, default=0.05)
@@ -515,7 +545,7 @@ def main() -> int:
                 "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
                 "command": "bench/bench_load.py " + " ".join(sys.argv[1:]),
                 "server_env": server_env(args),
-                "config": {k: getattr(args, k) for k in ("users", "duration", "calm", "runaway_share",
+                "config": {k: getattr(args, k) for k in ("users", "think", "duration", "calm", "runaway_share",
                                                          "runaway_users", "probe_duration", "timeout",
                                                          "query_timeout", "seed", "runs", "client_header")},
                 "a": [], "b": []}
