@@ -4,7 +4,8 @@ into the "## Load (issue 7)" section of docs/benchmarks.md.
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python bench/bench_load.py --label before            # full size, 3 runs of each scenario
-    .venv/bin/python bench/bench_load.py --label try --quick        # a short smoke run (~1 min)
+    .venv/bin/python bench/bench_load.py --label try --quick --results /tmp/load --doc /tmp/load.md
+                                                                   # a short smoke run (~1 min), kept apart
 
 It builds the packaged sources into a temporary store (`danvan build`), then for each run of each
 scenario starts a fresh `danvan serve` on 127.0.0.1 (DANVAN_QUERY_TIMEOUT=--query-timeout, default 5;
@@ -15,10 +16,11 @@ phases have fixed lengths, and after the last phase the run waits at most one cl
 requests still in flight.
 
 Scenario A (the issue's): --users (50) simulated people, each waiting --think (2–4) s between requests
-(so that without runaway queries the server keeps up: about 17 requests a second), over a mix of entity pages, /search, /browse, named-query pages, ordinary /sparql queries and /health. Three
-phases by the time a request is sent: *before* (--calm seconds, no runaway queries), *during*
-(--duration seconds, --runaway-share (5%) of the requests are runaway SPARQL queries: cross products
-with ORDER BY that only the deadline stops), *after* (--calm seconds without them).
+(so that without runaway queries the server keeps up: about 17 requests a second), over a mix of entity
+pages, /search, /browse, named-query pages, ordinary /sparql queries and /health. After 5 s of warm-up
+that are not counted, three phases by the time a request is sent: *before* (--calm seconds, no
+runaway queries), *during* (--duration seconds, --runaway-share (5%) of the requests are runaway SPARQL
+queries: cross products with ORDER BY that only the deadline stops), *after* (--calm seconds without).
 
 Scenario B: --runaway-users (12) users sending nothing but runaway queries, back to back, and one probe
 asking for an entity page every 0.5 s; after a 5 s settling time the probe's answers are counted for
@@ -376,9 +378,12 @@ def commit() -> str:
     def git(*a: str) -> str:
         return subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True).stdout.strip()
 
+    served_code = ("graph", "webapp", "queries", "ontology")
     head = git("rev-parse", "--short=10", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "graph", "webapp", "queries", "ontology")
-    return head + (" + uncommitted changes" if dirty else "")
+    last = git("log", "-1", "--format=%h", "--abbrev=10", "--", *served_code)
+    dirty = git("status", "--porcelain", "--", *served_code)
+    return (head + (f" (server code as of {last})" if last and last != head else "")
+            + (" + uncommitted changes" if dirty else ""))
 
 
 def median_of(values: list) -> float | None:
@@ -442,7 +447,8 @@ def render_label(data: dict) -> list[str]:
                 lines.append(f"| {label} {stat} | "
                              + " | ".join(spread([r["phases"][ph][what][stat] for r in a_runs]) for ph in phases)
                              + " |")
-        lines += ["", "Answers other than 200 by kind of request (median of the runs):", ""]
+        lines += ["", "Answers other than 200 by kind of request, each run's count"
+                  + (" (run 1 / run 2 / …)" if n_a > 1 else "") + ":", ""]
         for ph in phases:
             odd: dict[tuple[str, str], list[int]] = {}
             for r in a_runs:
@@ -453,15 +459,16 @@ def render_label(data: dict) -> list[str]:
             for i, r in enumerate(a_runs):
                 for (kind, status), ns in odd.items():
                     ns[i] = r["phases"][ph]["by_kind"].get(kind, {}).get(status, 0)
-            told = "; ".join(f"{kind} {status}: {count(ns)}" for (kind, status), ns in sorted(odd.items()))
+            told = "; ".join(f"{kind} {status}: {' / '.join(map(str, ns))}"
+                             for (kind, status), ns in sorted(odd.items()))
             lines.append(f"- {ph}: {told or 'none'}")
         lines.append("")
     if n_b:
         probe = [r["probe"] for r in b_runs]
         runaway_statuses = sorted({k for r in b_runs for k in r["runaway"]})
         lines += [f"**Scenario B**: {cfg['runaway_users']} users sending only runaway queries while one probe "
-                  f"asks for an entity page every 0.5 s, counted over {cfg['probe_duration']:g} s after 5 s of "
-                  f"settling; median of {n_b} run{'s' if n_b > 1 else ''}.", "",
+                  f"asks for an entity page every 0.5 s, counted over {cfg['probe_duration']:g} s after "
+                  f"{WARM_UP:g} s of settling; median of {n_b} run{'s' if n_b > 1 else ''}.", "",
                   "| probes sent | answered 200 | p50 | p95 | max | runaway answers |",
                   "|---:|---:|---:|---:|---:|---|",
                   f"| {count([p['sent'] for p in probe])} | {count([p['answered'] for p in probe])} | "
@@ -486,7 +493,9 @@ def render(results: Path) -> str:
              "sending only runaway queries and one probe asking for entity pages. The raw figures of every "
              "run are in `bench/results/load-LABEL.json`; rerun a label with "
              "`.venv/bin/python bench/bench_load.py --label LABEL`. The load generator runs on the same "
-             "machine as the server, so both share its CPUs.", ""]
+             "machine as the server, so both share its CPUs. Every simulated user comes from 127.0.0.1: "
+             "against a per-client query budget, `--client-header NAME` gives each user its own made-up "
+             "address in that header (and `--server-env` the setting that makes the server read it).", ""]
     if not order:
         lines.append("No run recorded yet.")
     for lb in order:
