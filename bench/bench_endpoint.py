@@ -16,12 +16,9 @@ import argparse
 import os
 import platform
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,7 +27,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import median_ms, replace_section  # noqa: E402
+from benchkit import median_ms, replace_section, served  # noqa: E402
 from graph import named_queries  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -47,30 +44,10 @@ def with_values(text: str, subs: dict) -> str:
     return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
 
 
-def serve(store_dir: Path) -> tuple[str, subprocess.Popen]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DANVAN_")}
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("danvan")), "serve", "--port", str(port),
-                             "--store", str(store_dir)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                return base, proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the server did not start")
-
-
 def measure(store_dir: Path, runs: int) -> list[tuple[str, int, float, float, str]]:
     store = open_store(store_dir)
-    base, proc = serve(store_dir)
     rows = []
-    try:
+    with served(store_dir) as base:
         session = requests.Session()
         for name, q in sorted(named_queries.all_queries().items()):
             try:
@@ -93,9 +70,6 @@ def measure(store_dir: Path, runs: int) -> list[tuple[str, int, float, float, st
             same = "same bytes" if http() == body else "DIFFERENT output"
             n = len(list(store.query(text)))
             rows.append((name, n, median_ms(raw, runs), median_ms(http, runs), same))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     return rows
 
 

@@ -1,8 +1,17 @@
-"""What the bench scripts share: timing, and docs/benchmarks.md, in which each script owns one or more
-"## " sections and replaces only those."""
+"""What the bench scripts share: timing, a real `danvan serve` on loopback, and docs/benchmarks.md, in
+which each script owns one or more "## " sections and replaces only those."""
 
+import os
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -47,3 +56,55 @@ def median_ms(fn, runs: int) -> float:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def danvan_command() -> str:
+    """The console script installed beside the interpreter running the bench."""
+    return str(Path(sys.executable).with_name("danvan"))
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The current environment without the developer's DANVAN_* settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DANVAN_")}
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def served(store_dir: Path, log: Path | None = None, **env: str) -> Iterator[str]:
+    """`danvan serve` over ``store_dir`` on a free loopback port with extra environment ``env``; yields its
+    base URL and stops it (and its query workers: the server leads its own process group) on the way out."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen([danvan_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--store", str(store_dir)], env=clean_env(**env), stdin=subprocess.DEVNULL,
+                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if proc.poll() is not None:
+                raise SystemExit(f"the server exited with {proc.returncode}" + (f"; see {log}" if log else ""))
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not answer /health")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # workers still finishing a query for the stopped server
+        except ProcessLookupError:
+            pass
+        if log:
+            out.close()
