@@ -25,6 +25,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
+# The configuration every test starts from: what create_app and the shared store get, spelled out.
+# The settings are read from os.environ on every call, so a developer's own DANVAN_* variables would
+# otherwise change what the tests build and serve (see pytest_configure).
+TEST_CONFIG = {"DANVAN_MAX_ROWS": 10000, "DANVAN_QUERY_TIMEOUT": 30}
+
+
+def pytest_configure(config):
+    """Run the whole session without the developer's DANVAN_* settings: tests that need one set it
+    (monkeypatch.setenv, or the environment of a subprocess)."""
+    for name in [k for k in os.environ if k.startswith("DANVAN_")]:
+        del os.environ[name]
+
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The current environment without DANVAN_* settings (so the developer's own don't leak in)."""
@@ -47,6 +59,12 @@ def danvan_command() -> str:
 def clean_env_fixture():
     """:func:`clean_env` for test modules (tests import nothing from conftest: importlib mode)."""
     return clean_env
+
+
+@pytest.fixture(scope="session")
+def test_config() -> dict:
+    """The explicit configuration of the in-process app (a copy: tests may change theirs)."""
+    return dict(TEST_CONFIG)
 
 
 @pytest.fixture(scope="session")
