@@ -180,15 +180,20 @@ def start_server(tmp_path_factory, danvan):
     the end of the session."""
     started: list[subprocess.Popen] = []
 
-    def start(store_dir: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    def start(store_dir: Path, *serve_args: str, port_by: str = "--port", **env: str) -> tuple[str, subprocess.Popen]:
+        """``serve_args`` are added to the command line; ``port_by="PORT"`` gives the port in the
+        environment instead of ``--port``."""
         workdir = tmp_path_factory.mktemp("served")
         log = workdir / "server.log"
         port = free_port()
+        command = [danvan, "serve", "--host", "127.0.0.1", "--store", str(store_dir), *serve_args]
+        if port_by == "PORT":
+            env = {**env, "PORT": str(port)}
+        else:
+            command += ["--port", str(port)]
         with open(log, "wb") as out:
-            proc = subprocess.Popen(
-                [danvan, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)],
-                cwd=workdir, env=clean_env(**env), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            )
+            proc = subprocess.Popen(command, cwd=workdir, env=clean_env(**env), stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
         started.append(proc)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/health", proc, log)
