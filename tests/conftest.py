@@ -88,8 +88,12 @@ def run_danvan(danvan, tmp_path):
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory) -> Path:
     """A store built once from the packaged ontology and sources (read-only for the tests)."""
+    from graph import settings
     from graph.build import build
 
+    # built under the explicit test configuration: the canonical base, nothing from the environment
+    assert not [k for k in os.environ if k.startswith("DANVAN_")]
+    assert settings.base_iri() == settings.CANONICAL_BASE
     path = tmp_path_factory.mktemp("built") / "store"
     build(path)
     return path
