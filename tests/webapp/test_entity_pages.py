@@ -307,7 +307,7 @@ def test_hub_shows_counts_and_pages_each_group(hub_client, visible_text):
     def posts_on(page: str) -> list[str]:
         r = hub_client.get("/id/organization/fixture-hub", headers=HTML, query_string={"group": "posts", "page": page})
         assert r.status_code == 200, page
-        return re.findall(r'href="/id/post/(fixture-m-\d{4})--', section(r.text, "org-posts"))
+        return re.findall(r'href="/id/person/(fixture-m-\d{4})"', section(r.text, "org-posts"))
 
     first, last_page = posts_on("1"), posts_on("3")
     assert len(first) == 50 and len(last_page) == HUB_MEMBERS - 100 and not set(first) & set(last_page)
