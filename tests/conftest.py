@@ -25,6 +25,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
+# The configuration every test starts from: what create_app and the shared store get, spelled out.
+# The settings are read from os.environ on every call, so a developer's own DANVAN_* variables would
+# otherwise change what the tests build and serve (see pytest_configure).
+TEST_CONFIG = {"DANVAN_MAX_ROWS": 10000, "DANVAN_QUERY_TIMEOUT": 30}
+
+
+def pytest_configure(config):
+    """Run the whole session without the developer's DANVAN_* settings: tests that need one set it
+    (monkeypatch.setenv, or the environment of a subprocess)."""
+    for name in [k for k in os.environ if k.startswith("DANVAN_")]:
+        del os.environ[name]
+
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The current environment without DANVAN_* settings (so the developer's own don't leak in)."""
@@ -50,6 +62,12 @@ def clean_env_fixture():
 
 
 @pytest.fixture(scope="session")
+def test_config() -> dict:
+    """The explicit configuration of the in-process app (a copy: tests may change theirs)."""
+    return dict(TEST_CONFIG)
+
+
+@pytest.fixture(scope="session")
 def danvan() -> str:
     return danvan_command()
 
@@ -70,8 +88,12 @@ def run_danvan(danvan, tmp_path):
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory) -> Path:
     """A store built once from the packaged ontology and sources (read-only for the tests)."""
+    from graph import settings
     from graph.build import build
 
+    # built under the explicit test configuration: the canonical base, nothing from the environment
+    assert not [k for k in os.environ if k.startswith("DANVAN_")]
+    assert settings.base_iri() == settings.CANONICAL_BASE
     path = tmp_path_factory.mktemp("built") / "store"
     build(path)
     return path
@@ -162,15 +184,20 @@ def start_server(tmp_path_factory, danvan):
     the end of the session."""
     started: list[subprocess.Popen] = []
 
-    def start(store_dir: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    def start(store_dir: Path, *serve_args: str, port_by: str = "--port", **env: str) -> tuple[str, subprocess.Popen]:
+        """``serve_args`` are added to the command line; ``port_by="PORT"`` gives the port in the
+        environment instead of ``--port``."""
         workdir = tmp_path_factory.mktemp("served")
         log = workdir / "server.log"
         port = free_port()
+        command = [danvan, "serve", "--host", "127.0.0.1", "--store", str(store_dir), *serve_args]
+        if port_by == "PORT":
+            env = {**env, "PORT": str(port)}
+        else:
+            command += ["--port", str(port)]
         with open(log, "wb") as out:
-            proc = subprocess.Popen(
-                [danvan, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)],
-                cwd=workdir, env=clean_env(**env), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            )
+            proc = subprocess.Popen(command, cwd=workdir, env=clean_env(**env), stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
         started.append(proc)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/health", proc, log)

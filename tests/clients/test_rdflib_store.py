@@ -3,10 +3,13 @@ endpoint answers SPARQL, triple patterns and membership tests, and refuses write
 
 from __future__ import annotations
 
+import urllib.error
+
 import pytest
 import rdflib
+import requests
 from rdflib import Literal, Namespace, URIRef
-from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 DOC_290 = URIRef("https://w3id.org/danvan/id/document/qd-290-tw-2010")
@@ -51,7 +54,23 @@ def test_ask_and_construct(graph):
     assert triples == {(DOC_290, ELI.repealed_by, DOC_23)}
 
 
-def test_the_store_is_read_only(graph):
-    with pytest.raises(TypeError):
-        graph.add((DOC_23, ELI.repealed_by, DOC_290))
-    assert (DOC_23, ELI.repealed_by, DOC_290) not in graph
+def test_the_store_is_read_only(server, store_dir, content_hash):
+    """rdflib's update store sends a real INSERT DATA to the endpoint: it is refused with 403 and nothing
+    changes (rdflib's read-only SPARQLStore would refuse before sending anything, proving nothing)."""
+    before = content_hash(store_dir)
+    writable = rdflib.Graph(store=SPARQLUpdateStore(query_endpoint=server + "/sparql",
+                                                     update_endpoint=server + "/sparql", context_aware=False,
+                                                     timeout=30))
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            writable.add((DOC_23, ELI.repealed_by, DOC_290))
+        assert refused.value.code == 403
+        assert "read-only" in refused.value.read().decode("utf-8")
+        # the same update as a raw protocol POST
+        raw = requests.post(server + "/sparql", data=f"INSERT DATA {{ <{DOC_23}> <{ELI.repealed_by}> <{DOC_290}> }}",
+                            headers={"Content-Type": "application/sparql-update"}, timeout=30)
+        assert raw.status_code == 403 and "read-only" in raw.json()["error"]["message"]
+        assert (DOC_23, ELI.repealed_by, DOC_290) not in writable
+    finally:
+        writable.close()
+    assert content_hash(store_dir) == before

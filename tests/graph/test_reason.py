@@ -7,7 +7,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from graph import settings
+from graph import reason, settings
 from graph.errors import ReasoningError
 from graph.load import load
 from graph.namespaces import rdflib_dataset
@@ -55,6 +55,58 @@ def test_fast_path_equals_owlrl_on_a_synthetic_graph(tmp_path, fixture_ontology,
     assert {str(RDF.type), ELI + "repealed_by", "http://www.w3.org/ns/org#hasSubOrganization",
             ELI + "date_no_longer_in_force", "https://w3id.org/danvan/ontology#relatedTo"} <= predicates
     assert fast == reference(store)
+
+
+# Independent of graph.reason.is_trivial (which both sides above share, so a bug in it would hide from
+# both): the raw closures of both sides, each reduced by this filter, written separately and narrower.
+# It keeps every entailed statement about an entity of ours ({base}id/…) except the typing by RDF/RDFS/
+# OWL/XSD terms and reflexive owl:sameAs, which owlrl derives for every resource and the fast path
+# deliberately leaves out.
+_META = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+         "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
+
+
+def _about_our_entities(triples) -> set:
+    ours = settings.base_iri() + "id/"
+    kept = set()
+    for s, p, o in triples:
+        if not (isinstance(s, URIRef) and str(s).startswith(ours)) or isinstance(o, BNode):
+            continue
+        if p == RDF.type and str(o).startswith(_META):
+            continue
+        if p == OWL.sameAs and s == o:
+            continue
+        kept.add((s, p, o))
+    return kept
+
+
+@pytest.fixture
+def unfiltered(monkeypatch):
+    """Both sides without graph.reason.is_trivial: (fast path, reference) as raw closures."""
+    monkeypatch.setattr(reason, "is_trivial", lambda triple, known_blank_nodes=None: False)
+
+    def closures(store: ox.Store) -> tuple[set, set]:
+        return entailed_by_fast_path(store), reference(store)
+
+    return closures
+
+
+def test_raw_closures_agree_on_our_entities_on_the_fixture(fixture_sources, fixture_ontology, unfiltered):
+    fast, ref = unfiltered(reasoned(fixture_sources, fixture_ontology))
+    ours = _about_our_entities(fast)
+    assert len(ours) > 50
+    assert ours == _about_our_entities(ref)
+    # the narrower filter keeps the statements the shared one keeps about our entities
+    d1 = URIRef(DOC + "qd-1-tu-2010")
+    assert (d1, RDF.type, URIRef(ELI + "LegalResource")) in ours
+
+
+def test_raw_closures_agree_on_our_entities_on_the_real_data(real_files, unfiltered):
+    ontology, _shapes, sources = real_files
+    fast, ref = unfiltered(reasoned(sources, ontology))
+    ours = _about_our_entities(fast)
+    assert len(ours) > 100
+    assert ours == _about_our_entities(ref)
 
 
 def test_the_comparison_notices_a_missing_entailment(fixture_sources, fixture_ontology):

@@ -99,18 +99,58 @@ def test_the_exact_entity_comes_first(index, query, first):
 
 def test_tiers_are_ordered_and_scores_fall(index):
     hits = index.search("dan van", limit=50)
-    assert len(hits) > 3
-    tiers = [search_index.TIERS.index(h.tier) for h in hits]
-    assert tiers == sorted(tiers)
+    # the order users are promised: the whole name, then a name starting with it, then names with both words
+    tiers = [h.tier for h in hits]
+    first = {t: tiers.index(t) for t in ("exact", "prefix", "words")}
+    assert first["exact"] == 0 and first["exact"] < first["prefix"] < first["words"], tiers
+    assert tiers == sorted(tiers, key=["exact", "prefix", "words", "word-prefixes", "some-words"].index)
+    assert (hits[0].iri, hits[0].tier) == (ID + "work/dan-van-1949", "exact")
     scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
-def test_within_a_tier_documents_and_people_come_first(index):
-    hits = index.search("dan van", limit=100)
-    for tier in set(h.tier for h in hits):
-        ranks = [search_index._kind_rank(h.kind) for h in hits if h.tier == tier]
-        assert ranks == sorted(ranks), tier
+def _ranking_store(tmp_path):
+    """One name shape across kinds: a place named exactly "Sông Hồng", a work whose name starts with it,
+    and six entities of different kinds whose names hold both words, labels chosen so that sorting by
+    label alone would put them in the opposite order of the promised kinds."""
+    from graph import settings
+
+    dv = settings.ontology_namespace()
+    skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    named = [
+        ("place/song-hong", "Place", "Sông Hồng"),
+        ("work/song-hong-ca", "Work", "Sông Hồng ca"),
+        ("event/a-hoi", "Event", "A: hội Sông Hồng"),
+        ("organization/b-hoi", "Organization", "B: hội Sông Hồng"),
+        ("person/y-nguoi", "Person", "Y: người Sông Hồng"),
+        ("person/x-nguoi", "Person", "X: người Sông Hồng"),
+        ("document/z-van-ban", "PartyDocument", "Z: văn bản Sông Hồng"),
+        ("movement/c-phong-trao", "Movement", "C: phong trào Sông Hồng"),
+    ]
+    db = ox.Store()
+    for path, cls, label in named:
+        s = ox.NamedNode(ID + path)
+        db.add(ox.Quad(s, rdf_type, ox.NamedNode(dv + cls)))
+        db.add(ox.Quad(s, ox.NamedNode(skos), ox.Literal(label, language="vi")))
+    search_index.write(db, tmp_path)
+    return SearchIndex.for_build(tmp_path)
+
+
+def test_within_a_tier_documents_and_people_come_first(tmp_path):
+    hits = _ranking_store(tmp_path).search("song hong", limit=20)
+    assert [(h.tier, h.iri.removeprefix(ID)) for h in hits] == [
+        ("exact", "place/song-hong"),
+        ("prefix", "work/song-hong-ca"),
+        # within a tier: documents, then people, then the others (organizations, events, movements…),
+        # each kind by label
+        ("words", "document/z-van-ban"),
+        ("words", "person/x-nguoi"),
+        ("words", "person/y-nguoi"),
+        ("words", "organization/b-hoi"),
+        ("words", "event/a-hoi"),
+        ("words", "movement/c-phong-trao"),
+    ]
 
 
 def test_exact_beats_prefix_for_290_and_23(index):
@@ -144,8 +184,12 @@ def test_queries_with_nothing_to_search_and_too_long(index):
 
 def test_fts_syntax_in_the_query_is_plain_text(index):
     # FTS5 operators and quotes are folded away: no SQL or FTS error, just a search
-    for q in ('"', 'NEAR(a b)', "hiep* OR", "a AND NOT b", "'; DROP TABLE entity; --", "col:hiep"):
-        index.search(q, limit=5)
+    for q, plain in (('"', ""), ("NEAR(a b)", "near a b"), ("hiep* OR", "hiep or"), ("a AND NOT b", "a and not b"),
+                     ("'; DROP TABLE entity; --", "drop table entity"), ("col:hiep", "col hiep")):
+        assert [h.iri for h in index.search(q, limit=5)] == [h.iri for h in index.search(plain, limit=5)], q
+    assert index.search("hiep* OR", limit=1)[0].iri == ID + "person/nguyen-huu-hiep"
+    assert index.search("ban dan van (Cu Chi)", limit=1)[0].iri == ID + "organization/ban-dan-van-huyen-uy-cu-chi"
+    assert index.search("hiep", limit=1)[0].iri == ID + "person/nguyen-huu-hiep"  # the entity table survived
     assert index.search("hiep*", limit=1)[0].iri == ID + "person/nguyen-huu-hiep"
 
 

@@ -11,8 +11,8 @@ from webapp import create_app
 
 
 @pytest.fixture(scope="session")
-def app(store_dir):
-    return create_app({"DANVAN_STORE": str(store_dir), "TESTING": False})
+def app(store_dir, test_config):
+    return create_app({**test_config, "DANVAN_STORE": str(store_dir), "TESTING": False})
 
 
 @pytest.fixture

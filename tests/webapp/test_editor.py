@@ -283,8 +283,10 @@ def test_named_query_gallery_opens_in_editor_and_form(session):
     page.click("form.query-params button[type=submit]")
     page.wait_for_load_state()
     assert page.url.startswith(session.server + f"/queries/{name}")
+    # the answer the default document (290-QĐ/TW) has: one successor, 23-QĐ/TW
     rows = page.locator("table tbody tr")
-    assert rows.count() >= 1
+    assert rows.count() == 1
+    assert "23-QĐ/TW" in rows.first.inner_text() and "2021-07-30" in rows.first.inner_text()
     session.shot("named-query-form")
 
 
@@ -340,23 +342,54 @@ def test_syntax_errors_shown_in_place(session):
     session.shot("syntax-error")
 
 
-def test_truncated_results_are_announced(session):
-    page = session.open_editor()
-    header = page.evaluate("() => fetch('/sparql/editor.json').then(r => r.json()).then(c => c.truncation_header)")
-    body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
-        {"s": {"type": "uri", "value": "https://w3id.org/danvan/id/level/tw"}},
-        {"s": {"type": "uri", "value": "https://w3id.org/danvan/id/level/tu"}}]}})
+@pytest.fixture(scope="module")
+def capped_server(store_dir, start_server) -> str:
+    """The real server with a row cap of 2 (DANVAN_MAX_ROWS): its answers are cut as in production."""
+    base, _proc = start_server(store_dir, DANVAN_MAX_ROWS="2")
+    return base
 
-    def capped(route):  # the endpoint as it answers when DANVAN_MAX_ROWS cut the results
-        route.fulfill(status=200, body=body, headers={"Content-Type": "application/sparql-results+json",
-                                                       header: "2"})
 
-    page.route("**/sparql", capped)
-    assert page.is_hidden("#truncated")
-    page.click("#yasgui .yasqe_queryButton")
-    page.wait_for_selector("#truncated:not([hidden])", timeout=10_000)
-    assert "2" in page.inner_text("#truncated") and "truncated" in page.inner_text("#truncated")
-    session.shot("truncated")
-    page.unroute("**/sparql")
-    page.click("#yasgui .yasqe_queryButton")  # an answer without the header clears the notice
-    page.wait_for_selector("#truncated", state="hidden", timeout=10_000)
+def _run_and_wait(page, query: str):
+    """Run ``query`` from the editor; the endpoint's response (awaited with a generous timeout)."""
+    _set_editor(page, query)
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/sparql", timeout=30_000) as answer:
+        page.click("#yasgui .yasqe_queryButton")
+    page.wait_for_selector("#yasgui .yasr table tbody tr", timeout=20_000)
+    return answer.value
+
+
+def test_truncated_results_are_announced(browser, capped_server):
+    s = Session(browser, capped_server)
+    try:
+        page = s.open_editor()
+        assert page.is_hidden("#truncated")
+        cut = _run_and_wait(page, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10")
+        assert cut.status == 200 and cut.headers["x-danvan-truncated"] == "true"
+        assert cut.headers["x-danvan-row-limit"] == "2"
+        page.wait_for_selector("#truncated:not([hidden])", timeout=10_000)
+        note = page.inner_text("#truncated")
+        assert "bị cắt" in note and "truncated" in note
+        assert page.locator("#yasgui .yasr table tbody tr").count() == 2
+        s.shot("truncated")
+        whole = _run_and_wait(page, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")  # under the cap: no notice
+        assert whole.status == 200 and "x-danvan-truncated" not in whole.headers
+        page.wait_for_selector("#truncated", state="hidden", timeout=10_000)
+        assert page.locator("#yasgui .yasr table tbody tr").count() == 1
+    finally:
+        s.close()
+    assert s.outside == [] and s.errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="editor.js reads a row count from X-Danvan-Truncated, which the server sets "
+                                       "to 'true': the notice says '(true)' instead of the cap of "
+                                       "X-Danvan-Row-Limit")
+def test_truncation_notice_names_the_row_limit(browser, capped_server):
+    s = Session(browser, capped_server)
+    try:
+        page = s.open_editor()
+        _run_and_wait(page, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10")
+        page.wait_for_selector("#truncated:not([hidden])", timeout=10_000)
+        note = page.inner_text("#truncated")
+        assert "(true)" not in note and "2" in note
+    finally:
+        s.close()

@@ -9,6 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 HTML = {"Accept": "text/html"}
 ID = "https://w3id.org/danvan/id/"
 
@@ -302,20 +304,50 @@ def test_hub_shows_counts_and_pages_each_group(hub_client, visible_text):
                           query_string={"group": "posts", "page": "3"}).text
     assert section(deep, "org-posts").count('class="post-row"') == HUB_MEMBERS - 100
     # a page past the end shows the last page, a bad one the first
-    assert hub_client.get("/id/organization/fixture-hub", headers=HTML,
-                          query_string={"group": "posts", "page": "x"}).status_code == 200
+    def posts_on(page: str) -> list[str]:
+        r = hub_client.get("/id/organization/fixture-hub", headers=HTML, query_string={"group": "posts", "page": page})
+        assert r.status_code == 200, page
+        return re.findall(r'href="/id/person/(fixture-m-\d{4})"', section(r.text, "org-posts"))
+
+    first, last_page = posts_on("1"), posts_on("3")
+    assert len(first) == 50 and len(last_page) == HUB_MEMBERS - 100 and not set(first) & set(last_page)
+    assert posts_on("99") == last_page
+    assert posts_on("x") == first
+    assert posts_on("0") == first
 
 
-def test_benchmark_section_is_written(tmp_path):
-    """bench/bench_hub.py replaces only its own section of the benchmarks document."""
+def _bench_heading(script: Path) -> str:
+    """The HEADING constant of a bench script, read without running the script (bench scripts put
+    bench/ and the checkout on sys.path when they run)."""
+    import ast
+
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "HEADING" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{script} has no HEADING")
+
+
+@pytest.fixture
+def benchkit():
+    """bench/benchkit.py (the section writer every bench script uses) as a module, sys.path untouched."""
     import importlib.util
+    import sys
 
-    spec = importlib.util.spec_from_file_location("bench_hub", Path(__file__).resolve().parents[2] / "bench" / "bench_hub.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    path_before = list(sys.path)
+    spec = importlib.util.spec_from_file_location("danvan_test_benchkit", REPO_ROOT / "bench" / "benchkit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    assert sys.path == path_before
+
+
+def test_benchmark_section_is_written(tmp_path, benchkit):
+    """bench/bench_hub.py replaces only its own section of the benchmarks document."""
+    heading = _bench_heading(REPO_ROOT / "bench" / "bench_hub.py")
+    assert heading == "## Entity pages on a hub"
     doc = tmp_path / "benchmarks.md"
     doc.write_text("# Benchmarks\n\n## Other\n\nkeep me\n\n## Entity pages on a hub\n\nold\n\n## Later\n\nkeep too\n")
-    bench.write(doc, "## Entity pages on a hub\n\nnew numbers\n")
+    benchkit.replace_section(doc, heading, heading + "\n\nnew numbers\n")
     text = doc.read_text()
     assert "keep me" in text and "keep too" in text and "new numbers" in text and "old" not in text
     assert text.index("## Other") < text.index("new numbers") < text.index("## Later")

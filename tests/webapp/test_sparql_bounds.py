@@ -1,8 +1,9 @@
-"""Bounded evaluation on a real server: a runaway query is stopped at its deadline (503, CPU freed, the
-next query served at once), and results are capped in every format with the cut said in headers.
+"""Bounded evaluation on a real server: a runaway query is stopped at its deadline (503, its worker
+killed, no process left computing, the next query answered), and results are capped in every format
+with the cut said in headers.
 
-Timing margins: the requirement is a 503 within one second after the deadline; the test allows one
-more second on top (a loaded CI machine) and documents it here. Nothing else is timed.
+No latency is asserted here (figures belong in bench/ and docs/benchmarks.md): liveness is checked by
+the answers and their content, each awaited with a generous timeout.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ import requests
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TIMEOUT = 1
-MARGIN = 1.0  # CI slack on top of the required "503 within one second of the deadline"
 
 
-def _children(pid: int) -> dict[int, float]:
-    """The server's child processes → CPU seconds used so far (from /proc)."""
+def _children(pid: int) -> dict[int, str]:
+    """The server's child processes → their state letter (R running, S sleeping…), from /proc."""
     out = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -31,8 +31,19 @@ def _children(pid: int) -> dict[int, float]:
         except (OSError, IndexError):
             continue
         if int(fields[1]) == pid:  # field 4: ppid
-            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / 100  # utime + stime ticks
+            out[int(stat.parent.name)] = fields[0]  # field 3: state
     return out
+
+
+def _settled(pid: int, attempts: int = 600) -> dict[int, str]:
+    """Wait (up to a generous minute) until no child of the server is running; fail if one never stops.
+    A runaway query keeps its process in state R for good; an idle worker waits on its pipe (S)."""
+    for _ in range(attempts):
+        children = _children(pid)
+        if children and all(state == "S" for state in children.values()):
+            return children
+        time.sleep(0.1)
+    pytest.fail(f"a child of the server never stopped running: {_children(pid)}")
 
 
 @pytest.fixture(scope="module")
@@ -43,35 +54,36 @@ def strict_server(store_dir, start_server):
 def test_runaway_query_is_stopped_and_the_next_is_served(strict_server):
     base, proc = strict_server
     assert requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
-    started = time.monotonic()
-    r = requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=30)
-    elapsed = time.monotonic() - started
+    before = _settled(proc.pid)  # the pool's workers, idle
+    r = requests.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)
     assert r.status_code == 503, r.text
-    assert "stopped" in r.json()["error"]["message"]
-    assert elapsed < TIMEOUT + 1 + MARGIN, elapsed
+    message = r.json()["error"]["message"]
+    assert "stopped" in message and "DANVAN_QUERY_TIMEOUT" in message
 
-    # The worker that ran it is gone, and no process of the server keeps burning CPU.
-    before = _children(proc.pid)
-    time.sleep(1.0)
-    after = _children(proc.pid)
-    busy = {pid: after[pid] - before[pid] for pid in after if pid in before and after[pid] - before[pid] > 0.5}
-    assert not busy, f"a child of the server is still computing: {busy}"
+    # The worker that ran it is gone (killed, not left computing), and no process of the server keeps
+    # running: every child is back to waiting for work.
+    after = _settled(proc.pid)
+    assert set(before) - set(after), f"no worker was stopped: before {before}, after {after}"
 
-    started = time.monotonic()
     ok = requests.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert ok.status_code == 200 and ok.json()["boolean"] is True
-    assert time.monotonic() - started < TIMEOUT  # at once: well inside a deadline
 
 
-def test_a_timeout_never_sends_a_cut_200(strict_server):
-    base, _ = strict_server
+@pytest.fixture(scope="module")
+def uncapped_server(store_dir, start_server):
+    """A deadline, and a row cap no query here reaches: only the deadline can end the runaway."""
+    return start_server(store_dir, DANVAN_QUERY_TIMEOUT=str(TIMEOUT), DANVAN_MAX_ROWS=str(10**9))
+
+
+def test_a_timeout_never_sends_a_cut_200(uncapped_server):
+    base, _ = uncapped_server
+    # Rows come at once and never stop coming: what was produced before the deadline must not be sent
+    # as if it were the answer.
     r = requests.get(base + "/sparql", params={"query": RUNAWAY.replace("COUNT(*) AS ?n", "?a AS ?x")},
-                     headers={"Accept": "text/csv"}, timeout=30)
-    # The cap would stop this SELECT early: it has rows at once, so it answers 200 with 7 rows, or 503.
-    assert r.status_code in (200, 503)
-    if r.status_code == 200:
-        assert len(list(csv.reader(io.StringIO(r.text)))) == 1 + 7
-        assert r.headers["X-Danvan-Truncated"] == "true"
+                     headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 503, r.text[:300]
+    assert r.headers["Content-Type"].startswith("application/json") and "stopped" in r.json()["error"]["message"]
+    assert "X-Danvan-Truncated" not in r.headers
 
 
 @pytest.mark.parametrize("accept, count", [
