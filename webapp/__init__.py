@@ -30,12 +30,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     # /sparql evaluates in worker processes, started on the first query (see graph.bounded).
     app.extensions["danvan.pool"] = Pool()
 
-    from webapp import browse, editor, entity, errors, health, home, i18n, queries, search, sparql
+    from webapp import browse, editor, entity, errors, health, home, i18n, ontology, queries, search, sparql, void
     from webapp.urls import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.globals["snapshot_info"] = _snapshot_info
-    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp):
+    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp,
+               ontology.bp, void.bp):
         app.register_blueprint(bp)
     errors.register(app)
     i18n.register(app)
