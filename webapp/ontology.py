@@ -149,7 +149,8 @@ def _model(snap: Snapshot) -> dict:
                                                                      if isinstance(x, URIRef)})
         term.domains = _iris(graph, s, RDFS.domain)
         term.ranges = _iris(graph, s, RDFS.range)
-        term.types = [t for t in _iris(graph, s, RDF.type) if t != str(OWL.NamedIndividual)]
+        if term.kind == "individual":
+            term.types = [t for t in _iris(graph, s, RDF.type) if t != str(OWL.NamedIndividual)]
         term.one_value = any(bool(o.toPython()) for o in graph.objects(s, dv.expectsOneValue)
                              if isinstance(o, rdflib.Literal))
     onto = URIRef(settings.base_iri() + "ontology")
