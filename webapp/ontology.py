@@ -296,10 +296,6 @@ class View:
         return out
 
 
-def _prefixes() -> dict[str, str]:
-    return {**prefixes(), "dvo": settings.base_iri() + "ontology/"}
-
-
 @bp.get("/ontology")
 def document():
     return _respond(choose(OFFERED, default=HTML))
@@ -329,6 +325,6 @@ def _respond(fmt: str | None) -> Response:
         media, rdf_format = RDF_FORMATS[fmt]
         graph = ox.NamedNode(settings.ontology_graph())
         triples = [q.triple for q in snap.store.quads_for_pattern(None, None, None, graph)]
-        response = Response(ox.serialize(triples, format=rdf_format, prefixes=_prefixes()), mimetype=media)
+        response = Response(ox.serialize(triples, format=rdf_format, prefixes=prefixes()), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response
