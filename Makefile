@@ -1,13 +1,17 @@
 # Dân vận KG — `make run` (build the graph and serve it) and `make test` (every test).
 # Needs only python3, make and (for the browser test) apt; everything else is installed here.
+# `make conformance MANIFESTS=DIR` runs the W3C SPARQL 1.1 Protocol and Service Description manifests
+# (kept outside the repository) against a real server.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8080
 HOST   ?= 127.0.0.1
-# Reinstall only when the package definition changed (or the venv is new).
-STAMP  := $(VENV)/.installed
+# Reinstall only when the package definition changed (or the venv is new): the runtime alone for
+# `make run`, the runtime plus the test extras (pytest, playwright…) for the tests.
+STAMP      := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 # The query editor's browser assets (YASGUI, pinned in package-lock.json) are installed with npm into a
 # scratch folder and copied into the package's static folder; Flask serves them (no CDN at run time).
@@ -15,16 +19,22 @@ NPM_DIR := build/npm
 VENDOR  := webapp/static/vendor
 YASGUI  := $(NPM_DIR)/node_modules/@zazuko/yasgui
 
-.PHONY: run test install build serve chromium assets clean
+.PHONY: run test conformance install build serve chromium assets clean
 
 run: $(STAMP) assets
 	$(BIN)/danvan build
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) assets chromium
+test: $(TEST_STAMP) assets chromium
 	$(BIN)/python -m pytest
 
-install: $(STAMP)
+# The folder given must hold sparql11-protocol/ and sparql11-service-description/ (the W3C test suites).
+conformance: $(TEST_STAMP)
+	@test -n "$(MANIFESTS)" || { echo "usage: make conformance MANIFESTS=DIR (the folder holding sparql11-protocol/)" >&2; exit 2; }
+	$(BIN)/python -m pytest conformance --manifests "$(abspath $(MANIFESTS))"
+
+# A development install: the runtime and the test extras.
+install: $(TEST_STAMP)
 
 build: $(STAMP)
 	$(BIN)/danvan build
@@ -39,8 +49,12 @@ $(BIN)/python:
 	  && $(PYTHON) -m venv $(VENV); }
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m pip install -e .
 	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $@ $(STAMP)
 
 assets: $(VENDOR)/.installed
 

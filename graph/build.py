@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__, search_index, settings, store
+from graph import __version__, dumps, search_index, settings, store
 from graph.errors import BuildLocked, ValidationFailed
 from graph.load import LoadedSource, PathLike, load
 from graph.reason import materialize
@@ -142,6 +142,7 @@ def _build(
             "sources": [{"iri": s.iri, "path": s.path, "triples": s.triples} for s in loaded],
             "validation": {"violations": result.violations, "warnings": result.warnings},
             "timings": {k: round(v, 3) for k, v in timings.items()},
+            **dumps.publish(build_dir),  # the dataset's dumps and VoID counts, from the closed store
         })
         store.swap_in(link, build_dir)
     except BaseException:

@@ -50,12 +50,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["danvan.pages"] = Pool(PAGE_WORKERS, queue=PAGE_QUEUE, memory=config["DANVAN_QUERY_MEMORY"],
                                           retry_after=retry)
 
-    from webapp import browse, editor, entity, errors, health, home, i18n, input_guard, queries, search, sparql
+    from webapp import (browse, editor, entity, errors, health, home, i18n, input_guard, ontology, queries, search,
+                        sparql, void)
     from webapp.urls import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.globals["snapshot_info"] = _snapshot_info
-    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp):
+    for bp in (home.bp, health.bp, entity.bp, sparql.bp, queries.bp, editor.bp, search.bp, browse.bp,
+               ontology.bp, void.bp):
         app.register_blueprint(bp)
     errors.register(app)
     input_guard.register(app)

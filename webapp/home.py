@@ -18,6 +18,7 @@ from webapp.describe import labels
 from webapp.i18n import current_lang, pick
 from webapp.scans import Scans
 from webapp.urls import term_href
+from webapp.void import dumps_of
 
 bp = Blueprint("home", __name__)
 
@@ -29,10 +30,12 @@ KEY_QUERIES = ("replacement-chain", "in-force-on", "person-timeline", "organizat
 LAYOUT = {
     "vi": {"skip": "Bỏ qua, đến nội dung chính", "nav": "Điều hướng chính", "home": "Trang chủ",
            "browse": "Duyệt", "queries": "Truy vấn mẫu", "switch": "English", "build": "Bản dựng",
-           "triples": "bộ ba", "health": "Tình trạng máy chủ"},
+           "triples": "bộ ba", "health": "Tình trạng máy chủ", "ontology": "Bản thể học",
+           "data_licence": "Dữ liệu theo giấy phép", "void": "Mô tả bộ dữ liệu (VoID)"},
     "en": {"skip": "Skip to main content", "nav": "Main navigation", "home": "Home",
            "browse": "Browse", "queries": "Queries", "switch": "Tiếng Việt", "build": "Build",
-           "triples": "triples", "health": "Server health"},
+           "triples": "triples", "health": "Server health", "ontology": "Ontology",
+           "data_licence": "Data licensed under", "void": "Dataset description (VoID)"},
 }
 
 STRINGS = {
@@ -45,7 +48,11 @@ STRINGS = {
            "tree": "Cây tổ chức", "tree_hint": "các tổ chức theo quan hệ trực thuộc",
            "all_documents": "Mọi văn bản", "all_documents_hint": "lọc theo loại, cấp, năm, cơ quan ban hành",
            "sparql": "Trình soạn truy vấn SPARQL", "latest": "Sự kiện mới nhất", "no_events": "Chưa có sự kiện nào.",
-           "all_events": "Mọi sự kiện", "date": "Ngày", "event": "Sự kiện", "place": "Địa điểm"},
+           "all_events": "Mọi sự kiện", "date": "Ngày", "event": "Sự kiện", "place": "Địa điểm",
+           "data": "Dữ liệu", "data_licence": "Dữ liệu được phát hành theo giấy phép",
+           "data_attribution": "(ghi nguồn khi dùng lại); mã nguồn theo Apache-2.0.",
+           "void": "Mô tả bộ dữ liệu (VoID)", "void_hint": "số liệu, các tập con theo nguồn, định dạng",
+           "dumps": "Tải toàn bộ", "ontology": "Bản thể học", "ontology_hint": "lớp, thuộc tính, ràng buộc"},
     "en": {"title": "Home",
            "lead": "A knowledge graph of Vietnam's mass-mobilization work: organizations, officials, documents, "
                    "events and news sources, each fact tied to the source that states it.",
@@ -55,7 +62,11 @@ STRINGS = {
            "tree": "Organization tree", "tree_hint": "organizations by the sub-organization relation",
            "all_documents": "All documents", "all_documents_hint": "filter by type, level, year, issuer",
            "sparql": "SPARQL query editor", "latest": "Latest events", "no_events": "No events yet.",
-           "all_events": "All events", "date": "Date", "event": "Event", "place": "Place"},
+           "all_events": "All events", "date": "Date", "event": "Event", "place": "Place",
+           "data": "Data", "data_licence": "The data is published under",
+           "data_attribution": "(credit the source when reusing it); the code under Apache-2.0.",
+           "void": "Dataset description (VoID)", "void_hint": "counts, per-source subsets, formats",
+           "dumps": "Download everything", "ontology": "Ontology", "ontology_hint": "classes, properties, shapes"},
 }
 
 
@@ -102,4 +113,4 @@ def index():
     queries = [{"name": n, "title": known[n].title.get(lang) or known[n].title.get("vi") or n}
                for n in KEY_QUERIES if n in known]
     return render_template("home.html", kinds=kinds, events=events, queries=queries, t=pick(STRINGS),
-                           kind_names=pick(KIND_NAMES))
+                           kind_names=pick(KIND_NAMES), dumps=dumps_of(snap))

@@ -1,9 +1,10 @@
 """The SPARQL service description of ``/sparql`` (``sd:Service``), served when RDF is asked without a query.
 
 It names the endpoint, the language (SPARQL 1.1 Query only: the endpoint is read-only), the result
-formats, the union default graph, the default dataset with each named graph and its ``void:triples``, and
-the predeclared prefixes as SHACL prefix declarations (``sh:declare [ sh:prefix "dv" ; sh:namespace
-"…"^^xsd:anyURI ]``, the form SHACL and WDQS use). Counts are computed once per build.
+formats, the union default graph, the default dataset with each named graph and its ``void:triples``,
+its dumps (``void:dataDump``) and its VoID description (``rdfs:seeAlso``), and the predeclared prefixes
+as SHACL prefix declarations (``sh:declare [ sh:prefix "dv" ; sh:namespace "…"^^xsd:anyURI ]``, the
+form SHACL and WDQS use). Counts are computed once per build.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import pyoxigraph as ox
 
 from graph.namespaces import SH, sparql_prefixes
 from webapp.storeholder import Snapshot
+from webapp.urls import dump_url, void_url
+from webapp.void import dumps_of
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCT_ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
+RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 _COUNTS = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""
@@ -64,6 +68,10 @@ def triples(endpoint: str, snap: Snapshot) -> list[ox.Triple]:
     ]
     for name in RESULT_FORMATS:
         out.append(ox.Triple(here, _sd("resultFormat"), ox.NamedNode(FORMATS + name)))
+    # The dataset's VoID description and its dumps (webapp.void).
+    out.append(ox.Triple(dataset, RDFS_SEE_ALSO, ox.NamedNode(void_url(external=True))))
+    out.append(ox.Triple(dataset, _void("sparqlEndpoint"), here))
+    out += [ox.Triple(dataset, _void("dataDump"), ox.NamedNode(dump_url(d["file"], external=True))) for d in dumps_of(snap)]
     default_size, named = _statistics(snap)
     out.append(ox.Triple(default_graph, _void("triples"), _integer(default_size)))
     out.append(ox.Triple(dataset, _void("triples"), _integer(default_size)))

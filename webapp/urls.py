@@ -49,19 +49,23 @@ def entity_url(kind: str, slug: str, fmt: str | None = None, external: bool = Fa
 
 
 def term_href(iri: str) -> str | None:
-    """Where a link to ``iri`` should go: our page for our entities, the IRI itself for other web
-    IRIs, nothing for anything else (``javascript:``, ``urn:``… are shown, never linked)."""
+    """Where a link to ``iri`` should go: our page for our entities, the ontology page's anchor for the
+    ontology's terms, the IRI itself for other web IRIs, nothing for anything else (``javascript:``,
+    ``urn:``… are shown, never linked)."""
     parts = split_entity_iri(iri)
     if parts:
         return entity_url(*parts)
+    namespace = settings.ontology_namespace()
+    if iri.startswith(namespace) or iri == namespace[:-1]:
+        return ontology_url(term=iri[len(namespace):] or None)  # the ontology's terms resolve to /ontology#X
     if iri.startswith(("http://", "https://")):
         return iri
     return None
 
 
-def sparql_url(query: str | None = None, fmt: str | None = None) -> str:
+def sparql_url(query: str | None = None, fmt: str | None = None, external: bool = False) -> str:
     params = {k: v for k, v in (("query", query), ("format", fmt)) if v}
-    base = url_for("sparql.endpoint")
+    base = url_for("sparql.endpoint", _external=external)
     return f"{base}?{urlencode(params)}" if params else base
 
 
@@ -169,3 +173,26 @@ def entity_page_url(kind: str, slug: str, group: str | None = None, page: int | 
 
 
 TEMPLATE_GLOBALS["entity_page_url"] = entity_page_url
+
+
+# Research conventions: the ontology's documentation, the dataset's VoID description and its dumps.
+
+def ontology_url(fmt: str | None = None, term: str | None = None, external: bool = False) -> str:
+    """``/ontology`` (HTML), its RDF with a suffix (``fmt`` one of :data:`SUFFIXES`' formats), or a term's
+    anchor on the page (``term`` is the local name after ``#``)."""
+    name = "ontology.document" if fmt is None else "ontology.document_as"
+    path = url_for(name, _external=external, **({} if fmt is None else {"ext": SUFFIX_OF[fmt]}))
+    return f"{path}#{term}" if term else path
+
+
+def void_url(fmt: str | None = None, external: bool = False) -> str:
+    """``/.well-known/void`` (negotiated), or one format of it by ``format=``."""
+    path = url_for("void.description", _external=external)
+    return f"{path}?{urlencode({'format': fmt})}" if fmt else path
+
+
+def dump_url(filename: str, external: bool = False) -> str:
+    return url_for("void.dump", filename=filename, _external=external)
+
+
+TEMPLATE_GLOBALS.update({"ontology_url": ontology_url, "void_url": void_url, "dump_url": dump_url})

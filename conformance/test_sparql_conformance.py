@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol and Service Description manifests, run against a real `danvan serve`.
 
-The manifests live in ``../shared/conformance`` beside the checkout. Each protocol test's requests are
+The manifests folder is given by ``make conformance MANIFESTS=DIR`` (see conftest.py). Each protocol test's requests are
 sent as written (``/sparql/`` → ``/sparql``) to a server over a store holding the manifest's data files
 in the named graphs it names (the default graph is their union, as a build makes it). Query tests
 must give the expected status, result format and boolean. The endpoint is read-only, so every update
@@ -9,6 +9,7 @@ request must get 403 (a 4xx, which is what bad_update_* expect) and the store mu
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -19,11 +20,6 @@ import rdflib
 import requests
 from rdflib import RDF, RDFS, Namespace, URIRef
 from rdflib.collection import Collection
-
-REPO = Path(__file__).resolve().parents[2]
-CONFORMANCE = REPO / ".." / "shared" / "conformance"
-PROTOCOL = CONFORMANCE / "sparql11-protocol" / "manifest.ttl"
-SERVICE = CONFORMANCE / "sparql11-service-description" / "manifest.ttl"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -38,15 +34,31 @@ RDF_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "applicatio
              "application/ld+json": "json-ld"}
 
 
+@functools.cache
 def _manifest(path: Path) -> tuple[rdflib.Graph, list[URIRef]]:
-    assert path.is_file(), f"{path} is missing: the shared/ folder must sit beside the checkout"
     g = rdflib.Graph().parse(path, format="turtle", publicID=path.as_uri())
     manifest = next(g.subjects(RDF.type, MF.Manifest))
     return g, list(Collection(g, g.value(manifest, MF.entries)))
 
 
-PROTOCOL_GRAPH, PROTOCOL_TESTS = _manifest(PROTOCOL)
-SERVICE_GRAPH, SERVICE_TESTS = _manifest(SERVICE)
+def _protocol(config) -> tuple[rdflib.Graph, list[URIRef]]:
+    return _manifest(config.manifests_dir / "sparql11-protocol" / "manifest.ttl")
+
+
+def _service(config) -> tuple[rdflib.Graph, list[URIRef]]:
+    return _manifest(config.manifests_dir / "sparql11-service-description" / "manifest.ttl")
+
+
+def pytest_generate_tests(metafunc):
+    if "protocol_test" in metafunc.fixturenames:
+        metafunc.parametrize("protocol_test", _protocol(metafunc.config)[1], ids=_name)
+    if "service_test" in metafunc.fixturenames:
+        metafunc.parametrize("service_test", _service(metafunc.config)[1], ids=_name)
+
+
+@pytest.fixture(scope="module")
+def protocol_graph(pytestconfig) -> rdflib.Graph:
+    return _protocol(pytestconfig)[0]
 
 
 def _name(test: URIRef) -> str:
@@ -62,12 +74,12 @@ def _graph_data(g: rdflib.Graph) -> dict[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def conformance_store(tmp_path_factory) -> Path:
+def conformance_store(tmp_path_factory, protocol_graph) -> Path:
     import pyoxigraph as ox
 
     from graph.store import data_path, fill_default_graph, new_build_dir, swap_in, write_build_info
 
-    files = _graph_data(PROTOCOL_GRAPH)
+    files = _graph_data(protocol_graph)
     assert len(files) == 3, files
     store_dir = tmp_path_factory.mktemp("conformance") / "store"
     build = new_build_dir(store_dir)
@@ -88,8 +100,7 @@ def conformance_server(conformance_store, start_server) -> str:
     return start_server(conformance_store)[0]
 
 
-def _requests(test: URIRef) -> list:
-    g = PROTOCOL_GRAPH
+def _requests(g: rdflib.Graph, test: URIRef) -> list:
     action = g.value(test, MF.action)
     return list(Collection(g, g.value(action, HT.requests)))
 
@@ -105,8 +116,7 @@ def _is_update(g: rdflib.Graph, req, body: str | None, headers: dict[str, str]) 
             or (body is not None and (body.startswith("update=") or looks_like_update(body))))
 
 
-def _send(base: str, req) -> tuple[requests.Response, bool]:
-    g = PROTOCOL_GRAPH
+def _send(g: rdflib.Graph, base: str, req) -> tuple[requests.Response, bool]:
     path = str(g.value(req, HT.absolutePath))
     assert path.startswith("/sparql/")
     url = base + "/sparql" + path[len("/sparql/"):]
@@ -157,13 +167,12 @@ def _check_format(g: rdflib.Graph, resp_node, r: requests.Response) -> None:
         rdflib.Graph().parse(data=r.content, format=RDF_TYPES[media])
 
 
-@pytest.mark.parametrize("test", PROTOCOL_TESTS, ids=_name)
-def test_protocol_manifest(test, conformance_server, conformance_store, content_hash):
-    g = PROTOCOL_GRAPH
+def test_protocol_manifest(protocol_test, protocol_graph, conformance_server, conformance_store, content_hash):
+    g = protocol_graph
     before = content_hash(conformance_store)
     refused_update = False
-    for req in _requests(test):
-        r, is_update = _send(conformance_server, req)
+    for req in _requests(g, protocol_test):
+        r, is_update = _send(g, conformance_server, req)
         resp_node = g.value(req, HT.resp)
         assert r.status_code < 500, (r.status_code, r.text)
         if is_update:
@@ -181,10 +190,10 @@ def test_protocol_manifest(test, conformance_server, conformance_store, content_
     assert content_hash(conformance_store) == before
 
 
-def test_manifests_have_the_expected_tests():
-    names = [_name(t) for t in PROTOCOL_TESTS]
+def test_manifests_have_the_expected_tests(pytestconfig):
+    names = [_name(t) for t in _protocol(pytestconfig)[1]]
     assert len(names) == 34 and sum(n.startswith(("query_", "bad_query_")) for n in names) == 19
-    assert {_name(t) for t in SERVICE_TESTS} == {"has-endpoint-triple", "returns-rdf", "conforms-to-schema"}
+    assert {_name(t) for t in _service(pytestconfig)[1]} == {"has-endpoint-triple", "returns-rdf", "conforms-to-schema"}
 
 
 def _description(base: str, accept: str = "text/turtle") -> tuple[requests.Response, rdflib.Graph]:
@@ -229,13 +238,12 @@ def _conforms_to_schema(base: str, store_graphs: set[str]) -> None:
     assert set(names) == store_graphs and set(names.values()) == {1}
 
 
-@pytest.mark.parametrize("test", SERVICE_TESTS, ids=_name)
-def test_service_description_manifest(test, conformance_server):
-    name = _name(test)
+def test_service_description_manifest(service_test, protocol_graph, conformance_server):
+    name = _name(service_test)
     if name == "returns-rdf":
         _returns_rdf(conformance_server)
     elif name == "has-endpoint-triple":
         _has_endpoint_triple(conformance_server)
     else:
         assert name == "conforms-to-schema"
-        _conforms_to_schema(conformance_server, set(_graph_data(PROTOCOL_GRAPH).values()))
+        _conforms_to_schema(conformance_server, set(_graph_data(protocol_graph).values()))
