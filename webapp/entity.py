@@ -20,8 +20,8 @@ from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
 from webapp import snapshot
 from webapp.conneg import HTML, RDF_FORMATS, choose
 from webapp.describe import (
-    Group, count, describe, display_names, dv, entity_triples, literal_values, one_valued_properties, select,
-    source_info, types_of, values_of,
+    Group, Vocabulary, count, describe, display_names, dv, entity_triples, fold, literal_values,
+    one_valued_properties, select, source_info, types_of, values_of, vocabulary,
 )
 from webapp.errors import Refused
 from webapp.i18n import current_lang, pick
@@ -38,7 +38,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 STRINGS = {
     "vi": {
         "asserted": "khẳng định", "entailed": "suy diễn", "inferred": "suy diễn (OWL 2 RL)",
-        "ontology": "bản thể học", "out": "Phát biểu về thực thể", "in": "Liên kết đến đây",
+        "ontology": "bản thể học", "out": "Các dữ kiện", "in": "Liên kết đến đây",
         "none": "Không có.", "value": "Giá trị", "subject": "Chủ thể", "sources": "Nguồn",
         "property": "Thuộc tính", "conflict": "Mâu thuẫn", "conflict_note":
         "Các nguồn nêu những giá trị khác nhau cho một thuộc tính chỉ có một giá trị; mọi giá trị được giữ nguyên, kèm nguồn.",
@@ -51,7 +51,7 @@ STRINGS = {
         "its_basis": "Căn cứ", "basis_replaced": "căn cứ vào văn bản đã bị thay thế",
         "events_doc": "Sự kiện quán triệt, triển khai văn bản", "posts": "Chức vụ được ghi nhận",
         "date": "Ngày", "role": "Chức danh", "organization": "Tổ chức", "source": "Nguồn", "event": "Sự kiện",
-        "no_date": "không ghi ngày", "spoke_at": "Sự kiện đã phát biểu", "hierarchy": "Vị trí trong hệ thống tổ chức",
+        "no_date": "không ghi ngày", "spoke_at": "Sự kiện có phát biểu", "hierarchy": "Vị trí trong hệ thống tổ chức",
         "children": "Tổ chức trực thuộc", "people": "Người và chức vụ", "person": "Người",
         "issued": "Văn bản ban hành", "organized": "Sự kiện tổ chức", "when": "Thời gian", "place": "Địa điểm",
         "organizer": "Đơn vị tổ chức", "speakers": "Người phát biểu (chức vụ khi đó)",
@@ -60,6 +60,13 @@ STRINGS = {
         "metadata": "Thông tin nguồn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
+        "also": "cũng ghi theo từ vựng chuẩn",
+        "elsewhere": "{n} mục được ghi cụ thể hơn ở «{heading}».", "backwards": "là «{}» của",
+        "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc", "original_at": "trên trang của cơ quan đăng",
+        "seed_file": "Mã bản lưu trong dự án (không công bố)",
+        "caveat": "Cần lưu ý", "caveat_repealed": "Nguồn ghi sự kiện ngày {date}, nhưng {doc} mà sự kiện triển khai "
+        "hay khảo sát đã hết hiệu lực từ {end}: ngày này có thể sai. Mọi nguồn vẫn được giữ nguyên.",
+        "vocab_own": "Dân vận KG",
     },
     "en": {
         "asserted": "asserted", "entailed": "entailed", "inferred": "inferred (OWL 2 RL)",
@@ -85,6 +92,13 @@ STRINGS = {
         "metadata": "Source metadata", "facts": "Facts this source states", "headline": "Headline",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
+        "also": "also recorded in standard vocabularies as",
+        "elsewhere": "{n} shown more specifically under «{heading}».", "backwards": "is the «{}» of",
+        "iri": "Identifier (IRI)", "read_original": "Read the original", "original_at": "on the publisher's site",
+        "seed_file": "Project archive reference (not published)",
+        "caveat": "Caveat", "caveat_repealed": "The source dates this event {date}, but {doc}, which it rolls out or "
+        "surveys, was no longer in force from {end}: the date may be wrong. Every source is kept as it is.",
+        "vocab_own": "Dân vận KG",
     },
 }
 
@@ -147,6 +161,26 @@ def compact(iri: str) -> str:
     for prefix, ns in sorted(prefixes().items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+VOCABULARIES = {"eli": "ELI", "dct": "Dublin Core", "schema": "schema.org", "foaf": "FOAF", "skos": "SKOS",
+                "org": "W3C ORG", "rdfs": "RDF Schema", "rdf": "RDF", "prov": "PROV-O", "owl": "OWL", "time": "OWL-Time"}
+
+
+def readable(iri: str) -> str:
+    """A term without a label, as a reader can take it: a web page by its site, a vocabulary term
+    by its local name, anything else (``urn:``, ``javascript:``) as written."""
+    ours = split_entity_iri(iri)
+    if ours:
+        return ours[1]
+    if iri.startswith(("http://", "https://")):
+        rest = iri.split("://", 1)[1]
+        host, _, path = rest.partition("/")
+        local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        if compact(iri) != iri:
+            return local
+        return host + ("/…" if path.strip("/") else "")
     return iri
 
 
@@ -379,14 +413,26 @@ class Page:
         groups = self.outline.outgoing + self.outline.incoming
         one_valued = one_valued_properties(self.store)
         for g in groups:
+            if g.direction == "out" and g.predicate in one_valued:
+                asserted = {row["value"] for row in g.rows if not row["entailed"]}
+                g.conflict = len(asserted) > 1
+        vocab = vocabulary(self.store)
+        # a conflict shows wherever its fact does: under the standard names it entails, too
+        for g in groups:
+            if g.conflict:
+                for other in groups:
+                    if (other.predicate, other.direction) in vocab.forms(g.predicate, g.direction):
+                        other.conflict = True
+        fold(self.store, self.iri, self.outline, vocab, self.inferred)
+        self.outline.outgoing = [g for g in self.outline.outgoing if not g.folded]
+        self.outline.incoming = [g for g in self.outline.incoming if not g.folded]
+        for g in groups:
             self.iris.add(g.predicate)
+            self.iris.update(vocab.inverses.get(g.predicate, ()))
             for row in g.rows:
                 self.graphs.update(row["graphs"])
                 if isinstance(row["value"], ox.NamedNode):
                     self.iris.add(row["value"].value)
-            if g.direction == "out" and g.predicate in one_valued:
-                asserted = {row["value"] for row in g.rows if not row["entailed"]}
-                g.conflict = len(asserted) > 1
         kinds = types_of(self.store, self.iri, self.inferred)
         self.iris.update(kinds)
         if self.kind == "source":
@@ -397,11 +443,10 @@ class Page:
         self.iris.update(i["publisher"] for i in sources.values() if i["publisher"])
         names = display_names(self.store, self.iris, lang=self.lang)
         description = self._description(names)
-        # what the sources say first, by property name; groups only the reasoner adds after them
+        view = View(self, names, sources, vocab)
+        # what the sources say first, by heading; groups only the reasoner adds after them
         for gs in (self.outline.outgoing, self.outline.incoming):
-            gs.sort(key=lambda g: (all(r["entailed"] for r in g.rows),
-                                   (names.get(g.predicate) or compact(g.predicate)).casefold()))
-        view = View(self, names, sources)
+            gs.sort(key=lambda g: (all(r["entailed"] for r in g.rows), view.heading(g).casefold()))
         return render_template(
             "entity.html", s=self.s, v=view, iri=self.iri, kind=self.kind, slug=self.slug,
             label=names.get(self.iri) or self.slug, kinds=kinds, description=description,
@@ -425,22 +470,23 @@ class Page:
 class View:
     """What templates call to show terms, sources and pager links (all escaped by Jinja)."""
 
-    def __init__(self, page: Page, names: dict[str, str], sources: dict[str, dict]):
-        self.page, self.names, self.sources = page, names, sources
+    def __init__(self, page: Page, names: dict[str, str], sources: dict[str, dict], vocab: Vocabulary):
+        self.page, self.names, self.sources, self.vocab = page, names, sources, vocab
         self.s = page.s
 
     def term(self, t) -> dict:
         if isinstance(t, str):
             t = ox.NamedNode(t)
         if isinstance(t, ox.NamedNode):
-            return {"type": "iri", "iri": t.value, "label": self.names.get(t.value) or compact(t.value),
+            return {"type": "iri", "iri": t.value, "label": self.names.get(t.value) or readable(t.value),
                     "href": term_href(t.value)}
         if isinstance(t, ox.Literal):
             dt = t.datatype.value if t.datatype else None
-            show_dt = dt and not t.language and not dt.endswith(("#string", "#langString", "#date", "#integer",
-                                                                 "#boolean"))
+            if dt == XSD + "anyURI" and term_href(t.value):
+                return {"type": "iri", "iri": t.value, "label": readable(t.value), "href": term_href(t.value)}
+            plain = t.language or not dt or dt.endswith(("#string", "#langString", "#date", "#integer", "#boolean"))
             return {"type": "literal", "text": format_date(t), "lang": t.language,
-                    "datatype": compact(dt) if show_dt else None}
+                    "datatype": None if plain else compact(dt)}
         if t is None:
             return {"type": "none", "text": ""}
         return {"type": "blank", "text": f"_:{getattr(t, 'value', t)}"}
@@ -459,10 +505,37 @@ class View:
                 "iri": graph, "publisher": publisher, "date": format_date(info.get("date")), "entailed": False}
 
     def prop(self, iri: str) -> str:
-        return self.names.get(iri) or compact(iri)
+        return self.names.get(iri) or readable(iri)
 
     def dvprop(self, local: str) -> str:
         return self.prop(dv(local))
+
+    def heading(self, g: Group) -> str:
+        """A group's heading, read from the entity: forward, the property's label; backward, the
+        inverse property's label, else the property's inverse phrase — never the forward label."""
+        if g.direction == "out":
+            return self.prop(g.predicate)
+        partners = sorted(self.vocab.inverses.get(g.predicate, ()),
+                          key=lambda p: (not p.startswith(settings.ontology_namespace()), p))
+        for p in partners:
+            if p in self.names:
+                return self.names[p]
+        phrase = self.vocab.inverse_label(g.predicate, self.page.lang)
+        return phrase or self.s["backwards"].format(self.prop(g.predicate))
+
+    def also(self, g: Group) -> list[dict]:
+        """The groups folded under ``g``: their headings, vocabulary and (in a tooltip) prefixed name."""
+        out = []
+        for f in sorted(g.also, key=lambda f: compact(f.predicate)):
+            if f.direction != g.direction:
+                continue  # the same fact read backwards: its sources are already on the row
+            out.append({"label": self.prop(f.predicate), "vocabulary": self.vocabulary_name(f.predicate),
+                        "curie": compact(f.predicate)})
+        return out
+
+    def vocabulary_name(self, iri: str) -> str:
+        prefix = compact(iri).partition(":")[0]
+        return self.s["vocab_own"] if prefix == "dv" else VOCABULARIES.get(prefix, prefix)
 
     def page_href(self, key: str, page: int) -> str:
         return entity_page_url(self.page.kind, self.page.slug, group=key, page=page)
@@ -471,4 +544,4 @@ class View:
         return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{g.direction}-{compact(g.predicate)}").strip("-")
 
     def kind_names(self, kinds: list[str]) -> list[str]:
-        return [self.names.get(k) or compact(k) for k in kinds]
+        return [self.names.get(k) or readable(k) for k in kinds]
