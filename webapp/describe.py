@@ -121,6 +121,7 @@ class Group:
     pages: int
     rows: list[dict]  # {"value": term, "graphs": [graph IRIs], "entailed": bool}
     conflict: bool = False
+    caveat: bool = False  # the build warns about these values (e.g. an event's doubtful date)
     folded: bool = False  # every value is shown under a group whose statements entail this one's
     also: list["Group"] = field(default_factory=list)  # the groups folded under this one
     elsewhere: list[tuple["Group", int]] = field(default_factory=list)  # rows left to a more specific group

@@ -60,7 +60,7 @@ STRINGS = {
         "metadata": "Thông tin nguồn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
-        "also": "cũng ghi theo từ vựng chuẩn",
+        "also": "cũng ghi là",
         "elsewhere": "{n} mục được ghi cụ thể hơn ở «{heading}».", "backwards": "là «{}» của",
         "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc", "original_at": "trên trang của cơ quan đăng",
         "seed_file": "Mã bản lưu trong dự án (không công bố)",
@@ -92,7 +92,7 @@ STRINGS = {
         "metadata": "Source metadata", "facts": "Facts this source states", "headline": "Headline",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
-        "also": "also recorded in standard vocabularies as",
+        "also": "also recorded as",
         "elsewhere": "{n} shown more specifically under «{heading}».", "backwards": "is the «{}» of",
         "iri": "Identifier (IRI)", "read_original": "Read the original", "original_at": "on the publisher's site",
         "seed_file": "Project archive reference (not published)",
@@ -379,13 +379,24 @@ class Page:
         attendees = self.paged(
             "attendees", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { $S dv:attendee ?x }",
             "SELECT DISTINCT ?x WHERE { $S dv:attendee ?x } LIMIT $LIMIT OFFSET $OFFSET", details={})
+        held = self.q("SELECT DISTINCT ?person ?role ?org WHERE { ?post dv:attestedAt $S ; dv:holder ?person "
+                      "OPTIONAL { ?post dv:role ?role } OPTIONAL { ?post dv:postIn ?org } } ORDER BY ?person ?role LIMIT 500")
+        posts_at: dict[str, list[dict]] = {}
+        for r in held:
+            posts_at.setdefault(r["person"].value, []).append({"role": r["role"], "org": r["org"]})
+        for row in attendees["rows"]:
+            row["posts"] = posts_at.get(row["x"].value, [])
+        # the build's warning on this event (conflict C3 in docs/sources.md), for the reader
+        caveats = self.q(f"SELECT DISTINCT ?date ?doc ?end WHERE {{ $S dv:startDate ?date . "
+                         f"{{ $S dv:disseminates ?doc }} UNION {{ $S dv:surveysImplementationOf ?doc }} "
+                         f"?doc <{ELI.date_no_longer_in_force}> ?end FILTER(?date > ?end) }} ORDER BY ?doc LIMIT 20")
         points = self.q("SELECT DISTINCT ?c WHERE { $S dv:connectionPoint ?c } ORDER BY ?c LIMIT 50")
         documents = self.q(
             "SELECT ?d ?p WHERE { GRAPH ?g { $S ?p ?d } FILTER(?g != $INF) "
             "VALUES ?p { dv:disseminates dv:studyMaterial dv:surveysImplementationOf dv:concerns } } "
             "GROUP BY ?d ?p ORDER BY ?p ?d LIMIT 100")
         return {"facts": by, "speakers": list(grouped.values()), "attendees": attendees, "points": points,
-                "documents": documents}
+                "documents": documents, "caveats": caveats}
 
     def source(self) -> dict:
         meta = self.q("SELECT ?p ?v WHERE { VALUES ?p { dv:headline dv:publisher dv:author dv:datePublished "
@@ -398,12 +409,16 @@ class Page:
                     isinstance(o["v"], ox.Literal) and o["v"].language == self.lang and o["p"] == r["p"] for o in meta):
                 continue
             by.setdefault(r["p"].value.rpartition("#")[2], []).append(v)
+        # the article itself, where its address is known; the seed file name is only a reference
+        original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
+        links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and
+                 x.value.startswith(("http://", "https://")) and term_href(x.value)]
         facts = self.paged(
             "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o } }",
             "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o } } LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
         facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
-        return {"meta": by, "facts": facts}
+        return {"meta": by, "facts": facts, "original": links}
 
     # -- the page ----------------------------------------------------------------------------------
     def render(self) -> str:
@@ -417,6 +432,9 @@ class Page:
                 asserted = {row["value"] for row in g.rows if not row["entailed"]}
                 g.conflict = len(asserted) > 1
         vocab = vocabulary(self.store)
+        if self.kind == "event" and special and special["caveats"]:
+            for g in groups:
+                g.caveat = g.direction == "out" and g.predicate == dv("startDate")
         # a conflict shows wherever its fact does: under the standard names it entails, too
         for g in groups:
             if g.conflict:
@@ -514,6 +532,8 @@ class View:
         """A group's heading, read from the entity: forward, the property's label; backward, the
         inverse property's label, else the property's inverse phrase — never the forward label."""
         if g.direction == "out":
+            if g.predicate == dv("seedFile"):
+                return self.s["seed_file"]  # "tệp gốc" reads as a file one could open; it is not published
             return self.prop(g.predicate)
         partners = sorted(self.vocab.inverses.get(g.predicate, ()),
                           key=lambda p: (not p.startswith(settings.ontology_namespace()), p))
