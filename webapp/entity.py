@@ -209,6 +209,7 @@ class Page:
         self.inferred = settings.inferred_graph()
         self.iris: set[str] = {iri}
         self.graphs: set[str] = set()
+        self.posts_at: dict[str, list[dict]] = {}  # on an event's page: person → posts attested there
 
     # -- helpers for sections -------------------------------------------------------------------
     def q(self, query: str, **iris: str) -> list:
@@ -386,6 +387,7 @@ class Page:
             posts_at.setdefault(r["person"].value, []).append({"role": r["role"], "org": r["org"]})
         for row in attendees["rows"]:
             row["posts"] = posts_at.get(row["x"].value, [])
+        self.posts_at = posts_at
         # the build's warning on this event (conflict C3 in docs/sources.md), for the reader
         caveats = self.q(f"SELECT DISTINCT ?date ?doc ?end WHERE {{ $S dv:startDate ?date . "
                          f"{{ $S dv:disseminates ?doc }} UNION {{ $S dv:surveysImplementationOf ?doc }} "
@@ -509,6 +511,10 @@ class View:
             return {"type": "none", "text": ""}
         return {"type": "blank", "text": f"_:{getattr(t, 'value', t)}"}
 
+    def posts_at(self, t) -> list[dict]:
+        """The posts a source attests for a person at this event (empty on other pages)."""
+        return self.page.posts_at.get(t.value, []) if isinstance(t, ox.NamedNode) else []
+
     def date(self, lit) -> str:
         return format_date(lit) if lit is not None else ""
 
@@ -523,6 +529,8 @@ class View:
                 "iri": graph, "publisher": publisher, "date": format_date(info.get("date")), "entailed": False}
 
     def prop(self, iri: str) -> str:
+        if iri == dv("seedFile"):
+            return self.s["seed_file"]  # "tệp gốc" reads as a file one could open; it is not published
         return self.names.get(iri) or readable(iri)
 
     def dvprop(self, local: str) -> str:
@@ -532,8 +540,6 @@ class View:
         """A group's heading, read from the entity: forward, the property's label; backward, the
         inverse property's label, else the property's inverse phrase — never the forward label."""
         if g.direction == "out":
-            if g.predicate == dv("seedFile"):
-                return self.s["seed_file"]  # "tệp gốc" reads as a file one could open; it is not published
             return self.prop(g.predicate)
         partners = sorted(self.vocab.inverses.get(g.predicate, ()),
                           key=lambda p: (not p.startswith(settings.ontology_namespace()), p))
@@ -549,7 +555,7 @@ class View:
         for f in sorted(g.also, key=lambda f: compact(f.predicate)):
             if f.direction != g.direction:
                 continue  # the same fact read backwards: its sources are already on the row
-            out.append({"label": self.prop(f.predicate), "vocabulary": self.vocabulary_name(f.predicate),
+            out.append({"label": self.heading(f), "vocabulary": self.vocabulary_name(f.predicate),
                         "curie": compact(f.predicate)})
         return out
 
