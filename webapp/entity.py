@@ -64,7 +64,7 @@ STRINGS = {
         "elsewhere": "{n} mục được ghi cụ thể hơn ở «{heading}».", "backwards": "là «{}» của",
         "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc", "original_at": "trên trang của cơ quan đăng",
         "seed_file": "Mã bản lưu trong dự án (không công bố)",
-        "caveat": "Cần lưu ý", "caveat_repealed": "Nguồn ghi sự kiện ngày {date}, nhưng {doc} mà sự kiện triển khai "
+        "caveat": "Cần lưu ý", "caveat_date": "Ngày của sự kiện này có thể sai: xem trang sự kiện.", "caveat_repealed": "Nguồn ghi sự kiện ngày {date}, nhưng {doc} mà sự kiện triển khai "
         "hay khảo sát đã hết hiệu lực từ {end}: ngày này có thể sai. Mọi nguồn vẫn được giữ nguyên.",
         "vocab_own": "Dân vận KG",
     },
@@ -96,7 +96,7 @@ STRINGS = {
         "elsewhere": "{n} shown more specifically under «{heading}».", "backwards": "is the «{}» of",
         "iri": "Identifier (IRI)", "read_original": "Read the original", "original_at": "on the publisher's site",
         "seed_file": "Project archive reference (not published)",
-        "caveat": "Caveat", "caveat_repealed": "The source dates this event {date}, but {doc}, which it rolls out or "
+        "caveat": "Caveat", "caveat_date": "This event's date may be wrong: see the event's page.", "caveat_repealed": "The source dates this event {date}, but {doc}, which it rolls out or "
         "surveys, was no longer in force from {end}: the date may be wrong. Every source is kept as it is.",
         "vocab_own": "Dân vận KG",
     },
@@ -164,6 +164,12 @@ def compact(iri: str) -> str:
     return iri
 
 
+# an event dated after the document it rolls out or surveys went out of force: the same test as the
+# build's warning (ontology/shapes.ttl, EventOnRepealedDocumentShape)
+DOUBTFUL_DATES = (f"SELECT DISTINCT ?date ?doc ?end WHERE {{ ?event dv:startDate ?date . "
+                  f"{{ ?event dv:disseminates ?doc }} UNION {{ ?event dv:surveysImplementationOf ?doc }} "
+                  f"?doc <{ELI.date_no_longer_in_force}> ?end FILTER(?date > ?end) }}")
+
 VOCABULARIES = {"eli": "ELI", "dct": "Dublin Core", "schema": "schema.org", "foaf": "FOAF", "skos": "SKOS",
                 "org": "W3C ORG", "rdfs": "RDF Schema", "rdf": "RDF", "prov": "PROV-O", "owl": "OWL", "time": "OWL-Time"}
 
@@ -210,8 +216,18 @@ class Page:
         self.iris: set[str] = {iri}
         self.graphs: set[str] = set()
         self.posts_at: dict[str, list[dict]] = {}  # on an event's page: person → posts attested there
+        self._doubtful: set[str] | None = None
 
     # -- helpers for sections -------------------------------------------------------------------
+    def doubtful_events(self) -> set[str]:
+        """Events whose date the build doubts (SHACL EventOnRepealedDocumentShape, conflict C3), so
+        that every page listing such an event by its date marks it."""
+        if self._doubtful is None:
+            rows = select(self.store, DOUBTFUL_DATES.replace("SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event")
+                          + " LIMIT 1000", self.iri)
+            self._doubtful = {r["event"].value for r in rows}
+        return self._doubtful
+
     def q(self, query: str, **iris: str) -> list:
         rows = select(self.store, query, self.iri, INF=self.inferred, **iris)
         self._note(rows)
@@ -389,9 +405,7 @@ class Page:
             row["posts"] = posts_at.get(row["x"].value, [])
         self.posts_at = posts_at
         # the build's warning on this event (conflict C3 in docs/sources.md), for the reader
-        caveats = self.q(f"SELECT DISTINCT ?date ?doc ?end WHERE {{ $S dv:startDate ?date . "
-                         f"{{ $S dv:disseminates ?doc }} UNION {{ $S dv:surveysImplementationOf ?doc }} "
-                         f"?doc <{ELI.date_no_longer_in_force}> ?end FILTER(?date > ?end) }} ORDER BY ?doc LIMIT 20")
+        caveats = self.q(DOUBTFUL_DATES.replace("?event", "$S") + " ORDER BY ?doc LIMIT 20")
         points = self.q("SELECT DISTINCT ?c WHERE { $S dv:connectionPoint ?c } ORDER BY ?c LIMIT 50")
         documents = self.q(
             "SELECT ?d ?p WHERE { GRAPH ?g { $S ?p ?d } FILTER(?g != $INF) "
@@ -514,6 +528,9 @@ class View:
     def posts_at(self, t) -> list[dict]:
         """The posts a source attests for a person at this event (empty on other pages)."""
         return self.page.posts_at.get(t.value, []) if isinstance(t, ox.NamedNode) else []
+
+    def doubtful(self, t) -> bool:
+        return isinstance(t, ox.NamedNode) and t.value in self.page.doubtful_events()
 
     def date(self, lit) -> str:
         return format_date(lit) if lit is not None else ""

@@ -193,6 +193,14 @@ def test_cu_chi_survey_carries_a_caveat_on_its_date(client, visible_text):
         assert 'class="caveat-mark"' in groups(page, "out")[DV + "startDate"]
     other = get(client, "/id/event/2022-01-06-ha-nam-hoi-nghi-truc-tuyen-dan-van")
     assert 'class="caveat"' not in other and 'class="caveat-mark"' not in other
+    # wherever the survey is listed by its date, the date carries the mark; the Hà Nam conference's does not
+    spoke = section(get(client, "/id/person/nguyen-huu-hiep"), "spoke")
+    cu_chi = re.search(r"<li>.*?khao-sat-dan-van-cu-chi.*?</li>", spoke, re.S).group(0)
+    assert 'class="caveat-mark"' in cu_chi
+    events = section(get(client, "/id/document/qd-290-tw-2010"), "doc-events")
+    rows = re.findall(r"<tr><td>.*?</tr>", events, re.S)
+    assert [("khao-sat-dan-van-cu-chi" in r, 'class="caveat-mark"' in r) for r in rows if "caveat-mark" in r] == [(True, True)]
+    assert 'class="caveat-mark"' not in section(get(client, "/id/document/qd-23-tw-2021"), "doc-events")
 
 
 def test_le_thanh_phong_is_listed_with_his_post(client, visible_text):
