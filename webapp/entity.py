@@ -5,7 +5,9 @@ The page has a head (label in the page's language, kinds, a short description), 
 hierarchy, an event's speakers, a source's facts), then every statement about the entity grouped by
 property, in both directions, each with the source(s) that state it and whether it is asserted or
 entailed. Every group is counted and paged (:mod:`webapp.describe`), so a hub never loads its whole
-neighbourhood.
+neighbourhood. Each fact is shown once: groups the build entails from another (standard-vocabulary
+names, the inverse direction) are folded under it (:func:`webapp.describe.fold`); an incoming link is
+headed by the inverse property's label or the property's ``dv:inverseLabel`` (ontology/inverse-labels.ttl).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ STRINGS = {
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
         "also": "cũng ghi là",
         "elsewhere": "{n} mục được ghi cụ thể hơn ở «{heading}».", "backwards": "là «{}» của",
-        "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc", "original_at": "trên trang của cơ quan đăng",
+        "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc",
         "seed_file": "Mã bản lưu trong dự án (không công bố)",
         "caveat": "Cần lưu ý", "caveat_date": "Ngày của sự kiện này có thể sai: xem trang sự kiện.", "caveat_repealed": "Nguồn ghi sự kiện ngày {date}, nhưng {doc} mà sự kiện triển khai "
         "hay khảo sát đã hết hiệu lực từ {end}: ngày này có thể sai. Mọi nguồn vẫn được giữ nguyên.",
@@ -94,7 +96,7 @@ STRINGS = {
         "total": "total", "shown": "shown", "post_page": "post page",
         "also": "also recorded as",
         "elsewhere": "{n} shown more specifically under «{heading}».", "backwards": "is the «{}» of",
-        "iri": "Identifier (IRI)", "read_original": "Read the original", "original_at": "on the publisher's site",
+        "iri": "Identifier (IRI)", "read_original": "Read the original",
         "seed_file": "Project archive reference (not published)",
         "caveat": "Caveat", "caveat_date": "This event's date may be wrong: see the event's page.", "caveat_repealed": "The source dates this event {date}, but {doc}, which it rolls out or "
         "surveys, was no longer in force from {end}: the date may be wrong. Every source is kept as it is.",
@@ -516,7 +518,8 @@ class View:
                     "href": term_href(t.value)}
         if isinstance(t, ox.Literal):
             dt = t.datatype.value if t.datatype else None
-            if dt == XSD + "anyURI" and term_href(t.value):
+            # a web address given as a literal (xsd:anyURI or a plain string) is a link, named by its site
+            if not t.language and t.value.startswith(("http://", "https://")) and " " not in t.value:
                 return {"type": "iri", "iri": t.value, "label": readable(t.value), "href": term_href(t.value)}
             plain = t.language or not dt or dt.endswith(("#string", "#langString", "#date", "#integer", "#boolean"))
             return {"type": "literal", "text": format_date(t), "lang": t.language,

@@ -243,6 +243,13 @@ FIXTURE_REFERENCE = """@prefix dv: <https://w3id.org/danvan/ontology#> .
     eli:passed_by <https://w3id.org/danvan/id/organization/fixture-c> .
 """
 
+FIXTURE_LITERAL_URL = """@prefix dv: <https://w3id.org/danvan/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/danvan/id/source/fixture-literal-url> a dv:ReferenceSource ;
+    dv:headline "Nguồn thử có địa chỉ dạng chuỗi"@vi ; schema:url "https://example.org/chuoi/bai"^^xsd:anyURI .
+"""
+
 
 @pytest.fixture(scope="module")
 def fixture_client(tmp_path_factory):
@@ -252,7 +259,8 @@ def fixture_client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reading")
     (folder / "article.ttl").write_text(FIXTURE_ARTICLE, encoding="utf-8")
     (folder / "reference.ttl").write_text(FIXTURE_REFERENCE, encoding="utf-8")
-    build(folder / "store", sources=[folder / "article.ttl", folder / "reference.ttl"])
+    (folder / "literal.ttl").write_text(FIXTURE_LITERAL_URL, encoding="utf-8")
+    build(folder / "store", sources=[folder / "article.ttl", folder / "reference.ttl", folder / "literal.ttl"])
     return create_app({"DANVAN_STORE": str(folder / "store")}).test_client()
 
 
@@ -267,6 +275,10 @@ def test_source_links_its_original_article(fixture_client, visible_text):
         assert not re.search(r"<a [^>]*>[^<]*999_0123456789abcdef", page)
         assert "tệp gốc" not in visible_text(page) and "seed file" not in visible_text(page)
         assert RAW_NAME.search(visible_text(page)) is None
+    # an address written as a literal is linked the same way, and shown by its site, not as a URL
+    page = get(fixture_client, "/id/source/fixture-literal-url", lang="vi")
+    assert '<a class="read-original" href="https://example.org/chuoi/bai"' in page
+    assert RAW_NAME.search(visible_text(page)) is None and "example.org" in visible_text(page)
     # a source without an address has no such link
     assert "read-original" not in get(fixture_client, "/id/source/fixture-reference", lang="vi")
 
