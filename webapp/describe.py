@@ -6,7 +6,7 @@ pyoxigraph substitutions, which only reach variables a SELECT projects — hence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -121,6 +121,10 @@ class Group:
     pages: int
     rows: list[dict]  # {"value": term, "graphs": [graph IRIs], "entailed": bool}
     conflict: bool = False
+    caveat: bool = False  # the build warns about these values (e.g. an event's doubtful date)
+    folded: bool = False  # every value is shown under a group whose statements entail this one's
+    also: list["Group"] = field(default_factory=list)  # the groups folded under this one
+    elsewhere: list[tuple["Group", int]] = field(default_factory=list)  # rows left to a more specific group
 
     @property
     def key(self) -> str:
@@ -272,3 +276,137 @@ def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, in
     if not groups["out"] and not groups["in"]:
         return None
     return Outline(iri, groups["out"], groups["in"])
+
+
+# ------------------------------------------------------------------------------ one fact, one row
+#
+# The build materializes every fact under the standard vocabularies' names too (dv:title also as
+# eli:title; "A dv:replaces B" also as "B dv:replacedBy A" on A's page). A page shows each fact once:
+# under the group whose statements entail the others', with the entailed groups named beside it.
+
+RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+OWL_EQUIVALENT = "http://www.w3.org/2002/07/owl#equivalentProperty"
+OWL_INVERSE = "http://www.w3.org/2002/07/owl#inverseOf"
+
+
+@dataclass
+class Vocabulary:
+    """The ontology's property axioms that make one statement say what another says, and the
+    phrases for reading a property backwards (``dv:inverseLabel``)."""
+    supers: dict[str, set[str]]  # property → properties every statement with it also states
+    inverses: dict[str, set[str]]
+    inverse_labels: dict[str, dict[str, str]]  # property → language → phrase
+
+    def forms(self, predicate: str, direction: str) -> set[tuple[str, str]]:
+        """Every (property, direction) a statement of this group is also, on the same page."""
+        seen = {(predicate, direction)}
+        todo = [(predicate, direction)]
+        while todo:
+            p, d = todo.pop()
+            nxt = [(s, d) for s in self.supers.get(p, ())]
+            nxt += [(i, "in" if d == "out" else "out") for i in self.inverses.get(p, ())]
+            for f in nxt:
+                if f not in seen:
+                    seen.add(f)
+                    todo.append(f)
+        return seen
+
+    def inverse_label(self, predicate: str, lang: str) -> str | None:
+        phrases = self.inverse_labels.get(predicate, {})
+        return phrases.get(lang) or next(iter(phrases.values()), None)
+
+
+def vocabulary(store: ox.Store) -> Vocabulary:
+    q = (f"SELECT ?a ?r ?b WHERE {{ GRAPH {_n(settings.ontology_graph())} {{ ?a ?r ?b }} "
+         f"VALUES ?r {{ {_n(RDFS_SUBPROPERTY)} {_n(OWL_EQUIVALENT)} {_n(OWL_INVERSE)} {_n(dv('inverseLabel'))} }} }}")
+    supers: dict[str, set[str]] = {}
+    inverses: dict[str, set[str]] = {}
+    phrases: dict[str, dict[str, str]] = {}
+    for r in store.query(q):
+        a, rel, b = r["a"], r["r"].value, r["b"]
+        if not isinstance(a, ox.NamedNode):
+            continue
+        if rel == dv("inverseLabel"):
+            if isinstance(b, ox.Literal):
+                phrases.setdefault(a.value, {})[(b.language or "").split("-")[0]] = b.value
+            continue
+        if not isinstance(b, ox.NamedNode):
+            continue
+        if rel == RDFS_SUBPROPERTY:
+            supers.setdefault(a.value, set()).add(b.value)
+        elif rel == OWL_EQUIVALENT:
+            supers.setdefault(a.value, set()).add(b.value)
+            supers.setdefault(b.value, set()).add(a.value)
+        else:
+            inverses.setdefault(a.value, set()).add(b.value)
+            inverses.setdefault(b.value, set()).add(a.value)
+    return Vocabulary(supers, inverses, phrases)
+
+
+def _pattern(iri: str, g: Group) -> str:
+    return f"{_n(iri)} {_n(g.predicate)} ?v" if g.direction == "out" else f"?v {_n(g.predicate)} {_n(iri)}"
+
+
+def _rank(g: Group) -> tuple:
+    """Among groups that state the same facts, the one shown: forward before backward, the project's
+    property before a standard one."""
+    return (g.direction != "out", not g.predicate.startswith(settings.ontology_namespace()), g.predicate)
+
+
+def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferred: str) -> None:
+    """Mark each group whose every value a more specific (or preferred equivalent) group already
+    shows as ``folded``, list it in ``also`` of the shown groups that entail it, and give their rows
+    the sources of the equivalent statements (a fact a source states backwards is still its fact)."""
+    groups = outline.outgoing + outline.incoming
+    forms = {id(g): vocab.forms(g.predicate, g.direction) for g in groups}
+
+    def entails(a: Group, b: Group) -> bool:
+        return (b.predicate, b.direction) in forms[id(a)]
+
+    for g in groups:
+        hosts = [h for h in groups if h is not g and entails(h, g) and (not entails(g, h) or _rank(h) < _rank(g))]
+        if not hosts:
+            continue
+        others = " UNION ".join(f"{{ {_pattern(iri, h)} }}" for h in hosts)
+        q = f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {_pattern(iri, g)} FILTER NOT EXISTS {{ {others} }} }}"
+        g.folded = int(next(iter(store.query(q)))["n"].value) == 0
+    node = ox.NamedNode(iri)
+    for g in groups:
+        if not g.folded:
+            continue
+        for h in groups:
+            if h.folded or not entails(h, g):
+                continue
+            h.also.append(g)
+            if not entails(g, h):
+                continue  # a weaker statement: named beside, not counted as a source of this one
+            prop = ox.NamedNode(g.predicate)
+            for row in h.rows:
+                v = row["value"]
+                quads = (store.quads_for_pattern(node, prop, v, None) if g.direction == "out"
+                         else store.quads_for_pattern(v, prop, node, None) if isinstance(v, (ox.NamedNode, ox.BlankNode))
+                         else [])
+                extra = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+                graphs = set(row["graphs"]) | extra
+                if graphs - {inferred}:
+                    graphs.discard(inferred)  # a source states it: that the reasoner also does is noise
+                row["graphs"] = sorted(graphs)
+                row["entailed"] = all(x == inferred for x in graphs)
+    shown = [g for g in groups if not g.folded]
+    default = ox.DefaultGraph()
+    for g in shown:
+        for h in shown:
+            if h is g or not entails(h, g) or entails(g, h):
+                continue
+            prop = ox.NamedNode(h.predicate)
+
+            def stated(v) -> bool:
+                if h.direction == "out":
+                    return any(True for _ in store.quads_for_pattern(node, prop, v, default))
+                return isinstance(v, (ox.NamedNode, ox.BlankNode)) and any(
+                    True for _ in store.quads_for_pattern(v, prop, node, default))
+
+            keep = [row for row in g.rows if not stated(row["value"])]
+            if len(keep) < len(g.rows):
+                g.elsewhere.append((h, len(g.rows) - len(keep)))
+                g.rows = keep

@@ -5,7 +5,9 @@ The page has a head (label in the page's language, kinds, a short description), 
 hierarchy, an event's speakers, a source's facts), then every statement about the entity grouped by
 property, in both directions, each with the source(s) that state it and whether it is asserted or
 entailed. Every group is counted and paged (:mod:`webapp.describe`), so a hub never loads its whole
-neighbourhood.
+neighbourhood. Each fact is shown once: groups the build entails from another (standard-vocabulary
+names, the inverse direction) are folded under it (:func:`webapp.describe.fold`); an incoming link is
+headed by the inverse property's label or the property's ``dv:inverseLabel`` (ontology/inverse-labels.ttl).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
 from webapp import snapshot
 from webapp.conneg import HTML, RDF_FORMATS, choose
 from webapp.describe import (
-    Group, count, describe, display_names, dv, entity_triples, literal_values, one_valued_properties, select,
-    source_info, types_of, values_of,
+    Group, Vocabulary, count, describe, display_names, dv, entity_triples, fold, literal_values,
+    one_valued_properties, select, source_info, types_of, values_of, vocabulary,
 )
 from webapp.errors import Refused
 from webapp.i18n import current_lang, pick
@@ -38,7 +40,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 STRINGS = {
     "vi": {
         "asserted": "khẳng định", "entailed": "suy diễn", "inferred": "suy diễn (OWL 2 RL)",
-        "ontology": "bản thể học", "out": "Phát biểu về thực thể", "in": "Liên kết đến đây",
+        "ontology": "bản thể học", "out": "Các dữ kiện", "in": "Liên kết đến đây",
         "none": "Không có.", "value": "Giá trị", "subject": "Chủ thể", "sources": "Nguồn",
         "property": "Thuộc tính", "conflict": "Mâu thuẫn", "conflict_note":
         "Các nguồn nêu những giá trị khác nhau cho một thuộc tính chỉ có một giá trị; mọi giá trị được giữ nguyên, kèm nguồn.",
@@ -51,7 +53,7 @@ STRINGS = {
         "its_basis": "Căn cứ", "basis_replaced": "căn cứ vào văn bản đã bị thay thế",
         "events_doc": "Sự kiện quán triệt, triển khai văn bản", "posts": "Chức vụ được ghi nhận",
         "date": "Ngày", "role": "Chức danh", "organization": "Tổ chức", "source": "Nguồn", "event": "Sự kiện",
-        "no_date": "không ghi ngày", "spoke_at": "Sự kiện đã phát biểu", "hierarchy": "Vị trí trong hệ thống tổ chức",
+        "no_date": "không ghi ngày", "spoke_at": "Sự kiện có phát biểu", "hierarchy": "Vị trí trong hệ thống tổ chức",
         "children": "Tổ chức trực thuộc", "people": "Người và chức vụ", "person": "Người",
         "issued": "Văn bản ban hành", "organized": "Sự kiện tổ chức", "when": "Thời gian", "place": "Địa điểm",
         "organizer": "Đơn vị tổ chức", "speakers": "Người phát biểu (chức vụ khi đó)",
@@ -60,6 +62,13 @@ STRINGS = {
         "metadata": "Thông tin nguồn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
+        "also": "cũng ghi là",
+        "elsewhere": "{n} mục được ghi cụ thể hơn ở «{heading}».", "backwards": "là «{}» của",
+        "iri": "Định danh (IRI)", "read_original": "Đọc bài gốc",
+        "seed_file": "Mã bản lưu trong dự án (không công bố)",
+        "caveat": "Cần lưu ý", "caveat_date": "Ngày của sự kiện này có thể sai: xem trang sự kiện.", "caveat_repealed": "Nguồn ghi sự kiện ngày {date}, nhưng {doc} mà sự kiện triển khai "
+        "hay khảo sát đã hết hiệu lực từ {end}: ngày này có thể sai. Mọi nguồn vẫn được giữ nguyên.",
+        "vocab_own": "Dân vận KG",
     },
     "en": {
         "asserted": "asserted", "entailed": "entailed", "inferred": "inferred (OWL 2 RL)",
@@ -85,6 +94,13 @@ STRINGS = {
         "metadata": "Source metadata", "facts": "Facts this source states", "headline": "Headline",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
+        "also": "also recorded as",
+        "elsewhere": "{n} shown more specifically under «{heading}».", "backwards": "is the «{}» of",
+        "iri": "Identifier (IRI)", "read_original": "Read the original",
+        "seed_file": "Project archive reference (not published)",
+        "caveat": "Caveat", "caveat_date": "This event's date may be wrong: see the event's page.", "caveat_repealed": "The source dates this event {date}, but {doc}, which it rolls out or "
+        "surveys, was no longer in force from {end}: the date may be wrong. Every source is kept as it is.",
+        "vocab_own": "Dân vận KG",
     },
 }
 
@@ -150,6 +166,32 @@ def compact(iri: str) -> str:
     return iri
 
 
+# an event dated after the document it rolls out or surveys went out of force: the same test as the
+# build's warning (ontology/shapes.ttl, EventOnRepealedDocumentShape)
+DOUBTFUL_DATES = (f"SELECT DISTINCT ?date ?doc ?end WHERE {{ ?event dv:startDate ?date . "
+                  f"{{ ?event dv:disseminates ?doc }} UNION {{ ?event dv:surveysImplementationOf ?doc }} "
+                  f"?doc <{ELI.date_no_longer_in_force}> ?end FILTER(?date > ?end) }}")
+
+VOCABULARIES = {"eli": "ELI", "dct": "Dublin Core", "schema": "schema.org", "foaf": "FOAF", "skos": "SKOS",
+                "org": "W3C ORG", "rdfs": "RDF Schema", "rdf": "RDF", "prov": "PROV-O", "owl": "OWL", "time": "OWL-Time"}
+
+
+def readable(iri: str) -> str:
+    """A term without a label, as a reader can take it: a web page by its site, a vocabulary term
+    by its local name, anything else (``urn:``, ``javascript:``) as written."""
+    ours = split_entity_iri(iri)
+    if ours:
+        return ours[1]
+    if iri.startswith(("http://", "https://")):
+        rest = iri.split("://", 1)[1]
+        host, _, path = rest.partition("/")
+        local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        if compact(iri) != iri:
+            return local
+        return host + ("/…" if path.strip("/") else "")
+    return iri
+
+
 _DATE = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})(.*)$")
 
 
@@ -175,8 +217,19 @@ class Page:
         self.inferred = settings.inferred_graph()
         self.iris: set[str] = {iri}
         self.graphs: set[str] = set()
+        self.posts_at: dict[str, list[dict]] = {}  # on an event's page: person → posts attested there
+        self._doubtful: set[str] | None = None
 
     # -- helpers for sections -------------------------------------------------------------------
+    def doubtful_events(self) -> set[str]:
+        """Events whose date the build doubts (SHACL EventOnRepealedDocumentShape, conflict C3), so
+        that every page listing such an event by its date marks it."""
+        if self._doubtful is None:
+            rows = select(self.store, DOUBTFUL_DATES.replace("SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event")
+                          + " LIMIT 1000", self.iri)
+            self._doubtful = {r["event"].value for r in rows}
+        return self._doubtful
+
     def q(self, query: str, **iris: str) -> list:
         rows = select(self.store, query, self.iri, INF=self.inferred, **iris)
         self._note(rows)
@@ -345,13 +398,23 @@ class Page:
         attendees = self.paged(
             "attendees", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { $S dv:attendee ?x }",
             "SELECT DISTINCT ?x WHERE { $S dv:attendee ?x } LIMIT $LIMIT OFFSET $OFFSET", details={})
+        held = self.q("SELECT DISTINCT ?person ?role ?org WHERE { ?post dv:attestedAt $S ; dv:holder ?person "
+                      "OPTIONAL { ?post dv:role ?role } OPTIONAL { ?post dv:postIn ?org } } ORDER BY ?person ?role LIMIT 500")
+        posts_at: dict[str, list[dict]] = {}
+        for r in held:
+            posts_at.setdefault(r["person"].value, []).append({"role": r["role"], "org": r["org"]})
+        for row in attendees["rows"]:
+            row["posts"] = posts_at.get(row["x"].value, [])
+        self.posts_at = posts_at
+        # the build's warning on this event (conflict C3 in docs/sources.md), for the reader
+        caveats = self.q(DOUBTFUL_DATES.replace("?event", "$S") + " ORDER BY ?doc LIMIT 20")
         points = self.q("SELECT DISTINCT ?c WHERE { $S dv:connectionPoint ?c } ORDER BY ?c LIMIT 50")
         documents = self.q(
             "SELECT ?d ?p WHERE { GRAPH ?g { $S ?p ?d } FILTER(?g != $INF) "
             "VALUES ?p { dv:disseminates dv:studyMaterial dv:surveysImplementationOf dv:concerns } } "
             "GROUP BY ?d ?p ORDER BY ?p ?d LIMIT 100")
         return {"facts": by, "speakers": list(grouped.values()), "attendees": attendees, "points": points,
-                "documents": documents}
+                "documents": documents, "caveats": caveats}
 
     def source(self) -> dict:
         meta = self.q("SELECT ?p ?v WHERE { VALUES ?p { dv:headline dv:publisher dv:author dv:datePublished "
@@ -364,12 +427,16 @@ class Page:
                     isinstance(o["v"], ox.Literal) and o["v"].language == self.lang and o["p"] == r["p"] for o in meta):
                 continue
             by.setdefault(r["p"].value.rpartition("#")[2], []).append(v)
+        # the article itself, where its address is known; the seed file name is only a reference
+        original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
+        links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and
+                 x.value.startswith(("http://", "https://")) and term_href(x.value)]
         facts = self.paged(
             "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o } }",
             "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o } } LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
         facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
-        return {"meta": by, "facts": facts}
+        return {"meta": by, "facts": facts, "original": links}
 
     # -- the page ----------------------------------------------------------------------------------
     def render(self) -> str:
@@ -379,14 +446,29 @@ class Page:
         groups = self.outline.outgoing + self.outline.incoming
         one_valued = one_valued_properties(self.store)
         for g in groups:
+            if g.direction == "out" and g.predicate in one_valued:
+                asserted = {row["value"] for row in g.rows if not row["entailed"]}
+                g.conflict = len(asserted) > 1
+        vocab = vocabulary(self.store)
+        if self.kind == "event" and special and special["caveats"]:
+            for g in groups:
+                g.caveat = g.direction == "out" and g.predicate == dv("startDate")
+        # a conflict shows wherever its fact does: under the standard names it entails, too
+        for g in groups:
+            if g.conflict:
+                for other in groups:
+                    if (other.predicate, other.direction) in vocab.forms(g.predicate, g.direction):
+                        other.conflict = True
+        fold(self.store, self.iri, self.outline, vocab, self.inferred)
+        self.outline.outgoing = [g for g in self.outline.outgoing if not g.folded]
+        self.outline.incoming = [g for g in self.outline.incoming if not g.folded]
+        for g in groups:
             self.iris.add(g.predicate)
+            self.iris.update(vocab.inverses.get(g.predicate, ()))
             for row in g.rows:
                 self.graphs.update(row["graphs"])
                 if isinstance(row["value"], ox.NamedNode):
                     self.iris.add(row["value"].value)
-            if g.direction == "out" and g.predicate in one_valued:
-                asserted = {row["value"] for row in g.rows if not row["entailed"]}
-                g.conflict = len(asserted) > 1
         kinds = types_of(self.store, self.iri, self.inferred)
         self.iris.update(kinds)
         if self.kind == "source":
@@ -397,11 +479,10 @@ class Page:
         self.iris.update(i["publisher"] for i in sources.values() if i["publisher"])
         names = display_names(self.store, self.iris, lang=self.lang)
         description = self._description(names)
-        # what the sources say first, by property name; groups only the reasoner adds after them
+        view = View(self, names, sources, vocab)
+        # what the sources say first, by heading; groups only the reasoner adds after them
         for gs in (self.outline.outgoing, self.outline.incoming):
-            gs.sort(key=lambda g: (all(r["entailed"] for r in g.rows),
-                                   (names.get(g.predicate) or compact(g.predicate)).casefold()))
-        view = View(self, names, sources)
+            gs.sort(key=lambda g: (all(r["entailed"] for r in g.rows), view.heading(g).casefold()))
         return render_template(
             "entity.html", s=self.s, v=view, iri=self.iri, kind=self.kind, slug=self.slug,
             label=names.get(self.iri) or self.slug, kinds=kinds, description=description,
@@ -425,25 +506,34 @@ class Page:
 class View:
     """What templates call to show terms, sources and pager links (all escaped by Jinja)."""
 
-    def __init__(self, page: Page, names: dict[str, str], sources: dict[str, dict]):
-        self.page, self.names, self.sources = page, names, sources
+    def __init__(self, page: Page, names: dict[str, str], sources: dict[str, dict], vocab: Vocabulary):
+        self.page, self.names, self.sources, self.vocab = page, names, sources, vocab
         self.s = page.s
 
     def term(self, t) -> dict:
         if isinstance(t, str):
             t = ox.NamedNode(t)
         if isinstance(t, ox.NamedNode):
-            return {"type": "iri", "iri": t.value, "label": self.names.get(t.value) or compact(t.value),
+            return {"type": "iri", "iri": t.value, "label": self.names.get(t.value) or readable(t.value),
                     "href": term_href(t.value)}
         if isinstance(t, ox.Literal):
             dt = t.datatype.value if t.datatype else None
-            show_dt = dt and not t.language and not dt.endswith(("#string", "#langString", "#date", "#integer",
-                                                                 "#boolean"))
+            # a web address given as a literal (xsd:anyURI or a plain string) is a link, named by its site
+            if not t.language and t.value.startswith(("http://", "https://")) and " " not in t.value:
+                return {"type": "iri", "iri": t.value, "label": readable(t.value), "href": term_href(t.value)}
+            plain = t.language or not dt or dt.endswith(("#string", "#langString", "#date", "#integer", "#boolean"))
             return {"type": "literal", "text": format_date(t), "lang": t.language,
-                    "datatype": compact(dt) if show_dt else None}
+                    "datatype": None if plain else compact(dt)}
         if t is None:
             return {"type": "none", "text": ""}
         return {"type": "blank", "text": f"_:{getattr(t, 'value', t)}"}
+
+    def posts_at(self, t) -> list[dict]:
+        """The posts a source attests for a person at this event (empty on other pages)."""
+        return self.page.posts_at.get(t.value, []) if isinstance(t, ox.NamedNode) else []
+
+    def doubtful(self, t) -> bool:
+        return isinstance(t, ox.NamedNode) and t.value in self.page.doubtful_events()
 
     def date(self, lit) -> str:
         return format_date(lit) if lit is not None else ""
@@ -459,10 +549,39 @@ class View:
                 "iri": graph, "publisher": publisher, "date": format_date(info.get("date")), "entailed": False}
 
     def prop(self, iri: str) -> str:
-        return self.names.get(iri) or compact(iri)
+        if iri == dv("seedFile"):
+            return self.s["seed_file"]  # "tệp gốc" reads as a file one could open; it is not published
+        return self.names.get(iri) or readable(iri)
 
     def dvprop(self, local: str) -> str:
         return self.prop(dv(local))
+
+    def heading(self, g: Group) -> str:
+        """A group's heading, read from the entity: forward, the property's label; backward, the
+        inverse property's label, else the property's inverse phrase — never the forward label."""
+        if g.direction == "out":
+            return self.prop(g.predicate)
+        partners = sorted(self.vocab.inverses.get(g.predicate, ()),
+                          key=lambda p: (not p.startswith(settings.ontology_namespace()), p))
+        for p in partners:
+            if p in self.names:
+                return self.names[p]
+        phrase = self.vocab.inverse_label(g.predicate, self.page.lang)
+        return phrase or self.s["backwards"].format(self.prop(g.predicate))
+
+    def also(self, g: Group) -> list[dict]:
+        """The groups folded under ``g``: their headings, vocabulary and (in a tooltip) prefixed name."""
+        out = []
+        for f in sorted(g.also, key=lambda f: compact(f.predicate)):
+            if f.direction != g.direction:
+                continue  # the same fact read backwards: its sources are already on the row
+            out.append({"label": self.heading(f), "vocabulary": self.vocabulary_name(f.predicate),
+                        "curie": compact(f.predicate)})
+        return out
+
+    def vocabulary_name(self, iri: str) -> str:
+        prefix = compact(iri).partition(":")[0]
+        return self.s["vocab_own"] if prefix == "dv" else VOCABULARIES.get(prefix, prefix)
 
     def page_href(self, key: str, page: int) -> str:
         return entity_page_url(self.page.kind, self.page.slug, group=key, page=page)
@@ -471,4 +590,4 @@ class View:
         return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{g.direction}-{compact(g.predicate)}").strip("-")
 
     def kind_names(self, kinds: list[str]) -> list[str]:
-        return [self.names.get(k) or compact(k) for k in kinds]
+        return [self.names.get(k) or readable(k) for k in kinds]

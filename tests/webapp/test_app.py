@@ -68,21 +68,29 @@ def test_home_links_to_entities(client, entity, visible_text, path_of):
 # ------------------------------------------------------------------------------------------ entity
 
 def test_entity_page_lists_statements_with_sources(client, entity, store, visible_text, path_of):
+    from graph import settings
+
     r = client.get(path_of(entity.iri), headers=HTML)
     assert r.status_code == 200 and r.mimetype == "text/html"
     text = visible_text(r.text)
     assert re.search(r"<h1>\s*" + re.escape(entity.label) + r"\s*</h1>", r.text)
     assert entity.source_headline in text  # the source a statement comes from, by its headline
     assert "khẳng định" in text  # "asserted" (the page is Vietnamese by default)
-    # every statement about the entity appears: one row per (property, other end), citing each graph
-    # that states it, so the citations are exactly the entity's quads in named graphs
+    # every statement about the entity appears: in its property's group, or — when the page folds a
+    # group under one that states the same facts (issue 9) — named in that group's "also recorded as"
+    # line; and every source that states something about it is cited
     node = ox.NamedNode(entity.iri)
     out = [q for q in store.quads_for_pattern(node, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
     inc = [q for q in store.quads_for_pattern(None, None, node, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
     groups = r.text[r.text.index('<section class="groups out">'):]
-    assert groups.count("data-statement") == (len({(q.predicate, q.object) for q in out})
-                                              + len({(q.subject, q.predicate) for q in inc}))
-    assert groups.count('<span class="cite') == len(out) + len(inc)
+    shown = set(re.findall(r'data-group="([^"]+)"', groups))
+    folded = {key for keys in re.findall(r'data-folds="([^"]+)"', groups) for key in keys.split()}
+    for direction, quads in (("out", out), ("in", inc)):
+        for q in quads:
+            assert f"{direction}:{q.predicate.value}" in shown | folded, (direction, q.predicate.value)
+    cited = set(re.findall(r'<span class="cite[^"]*">\s*<a href="([^"]+)"', groups))
+    sources = {q.graph_name.value for q in out + inc} - {settings.inferred_graph()}
+    assert {path_of(g) for g in sources} <= cited
 
 
 def test_entity_page_marks_entailed_statements(client, store, path_of):
