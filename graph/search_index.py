@@ -59,7 +59,7 @@ def name_properties() -> list[str]:
 
 # Kinds listed first when matches tie (documents and people before the others).
 KIND_ORDER = ("document", "person", "organization", "event", "movement", "work", "place", "role",
-              "post", "document-type", "level", "connection-point", "source")
+              "post", "document-type", "level", "connection-point", "attendee-group", "source")
 MAX_QUERY = 200
 
 TIERS = ("exact", "prefix", "words", "word-prefixes", "some-words")

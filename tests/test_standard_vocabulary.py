@@ -65,7 +65,8 @@ def test_document_metadata_in_eli(dataset):
 def test_numbers_are_nfc(dataset):
     numbers = [r[0] for r in ask(dataset, "SELECT DISTINCT ?n WHERE { ?d eli:id_local ?n }")]
     assert set(numbers) == {"23-QĐ/TW", "290-QĐ/TW", "784-QĐ/TU", "489-QĐ/TU", "08-CTrHĐ/TU", "89-KH/TU",
-                            "06-ĐA/TU", "13-CT/TU", "02-ĐA/TU", "05-QC/TU", "25-NQ/TW"}
+                            "06-ĐA/TU", "13-CT/TU", "02-ĐA/TU", "05-QC/TU", "25-NQ/TW",
+                            "124/2004/QĐ-TTg", "1111/NQ-UBTVQH14"}  # the State acts the administrative reference cites
     assert all(unicodedata.is_normalized("NFC", n) for n in numbers)
 
 

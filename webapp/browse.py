@@ -32,18 +32,18 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 # The kinds, in the order the browse index and the home page show them.
 ORDER = ("document", "organization", "person", "post", "event", "place", "source", "movement", "work", "role",
-         "document-type", "level", "connection-point")
+         "document-type", "level", "connection-point", "attendee-group")
 assert set(ORDER) == set(KINDS)
 
 KIND_NAMES = {
     "vi": {"document": "Văn bản", "organization": "Tổ chức", "person": "Cá nhân", "post": "Chức vụ",
            "event": "Sự kiện", "place": "Địa danh", "source": "Nguồn tin", "movement": "Phong trào",
            "work": "Tác phẩm", "role": "Vai trò", "document-type": "Loại văn bản", "level": "Cấp",
-           "connection-point": "Điểm cầu"},
+           "connection-point": "Điểm cầu", "attendee-group": "Nhóm người dự"},
     "en": {"document": "Documents", "organization": "Organizations", "person": "People", "post": "Posts",
            "event": "Events", "place": "Places", "source": "Sources", "movement": "Movements",
            "work": "Works", "role": "Roles", "document-type": "Document types", "level": "Levels",
-           "connection-point": "Connection points"},
+           "connection-point": "Connection points", "attendee-group": "Attendee groups"},
 }
 
 STRINGS = {

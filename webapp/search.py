@@ -47,11 +47,11 @@ KIND_NAMES = {
     "vi": {"document": "văn bản", "person": "người", "organization": "tổ chức", "event": "sự kiện",
            "movement": "phong trào", "work": "tác phẩm", "place": "địa danh", "role": "chức danh",
            "post": "chức vụ", "document-type": "loại văn bản", "level": "cấp", "connection-point": "điểm kết nối",
-           "source": "nguồn"},
+           "source": "nguồn", "attendee-group": "nhóm người dự"},
     "en": {"document": "document", "person": "person", "organization": "organization", "event": "event",
            "movement": "movement", "work": "work", "place": "place", "role": "role", "post": "post",
            "document-type": "document type", "level": "level", "connection-point": "connection point",
-           "source": "source"},
+           "source": "source", "attendee-group": "attendee group"},
 }
 
 

@@ -15,7 +15,7 @@ from graph import settings
 
 KINDS = (
     "organization", "person", "post", "role", "document", "document-type", "level", "event", "place",
-    "source", "work", "movement", "connection-point",
+    "source", "work", "movement", "connection-point", "attendee-group",
 )
 # Format suffixes an entity URL may carry, and the format name each selects.
 SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml"}

@@ -20,6 +20,8 @@ PREFIXES = """
 @prefix lv:   <https://w3id.org/danvan/id/level/> .
 @prefix e:    <https://w3id.org/danvan/id/event/> .
 @prefix s:    <https://w3id.org/danvan/id/source/> .
+@prefix g:    <https://w3id.org/danvan/id/attendee-group/> .
+@prefix pl:   <https://w3id.org/danvan/id/place/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
@@ -79,7 +81,8 @@ CASES = {
         {"a": article("a", ORG + DOC.replace('"1-QĐ/TW"', '"1/QĐ-TW"'))},
         lambda f: "number-TYPE/LEVEL" in f.message()),
     "state number format": (
-        {"a": article("a", 'd:n a dv:StateDocument ; dv:documentType dt:nd ; dv:documentNumber "30/2020/NĐ-CP" .')},
+        {"a": article("a", 'd:n a dv:StateDocument ; dv:documentType dt:nd ; dv:documentNumber "30/2020/NĐ-CP" .'
+                      ' d:m a dv:StateDocument ; dv:documentType dt:nq ; dv:documentNumber "1111/NQ-UBTVQH14" .')},
         {"a": article("a", 'd:n a dv:StateDocument ; dv:documentType dt:nd ; dv:documentNumber "NĐ-CP số 30" .')},
         lambda f: "number/year/TYPE-ISSUER" in f.message()),
     "number type matches document type": (
@@ -135,6 +138,27 @@ CASES = {
     "kinds do not overlap": (
         {"a": article("a", ORG + DOC)},
         {"a": article("a", ORG + DOC + 'p:x a dv:Person ; dv:fullName "A"@vi . d:a dv:basedOn p:x .')},
+        lambda f: "is both a" in f.message()),
+    "a state body is not a party organization": (
+        {"a": article("a", 'o:x a dv:CouncilStandingBoard ; skos:prefLabel "Thường trực HĐND huyện X"@vi .')},
+        {"a": article("a", 'o:x a dv:StandingBoard , dv:PartyStandingBoard , dv:StateBody ; skos:prefLabel "Thường trực HĐND huyện X"@vi .')},
+        lambda f: "both a State body and a Party organization" in f.message()),
+    "attendee group says who they are": (
+        {"a": article("a", 'r:x a dv:Role ; skos:prefLabel "Phó Trưởng ban"@vi . g:x a dv:AttendeeGroup ;'
+                      ' skos:prefLabel "Phó trưởng các ban"@vi ; dv:memberRole r:x ; dv:groupSize 3 .')},
+        {"a": article("a", 'g:x a dv:AttendeeGroup ; skos:prefLabel "Phó trưởng các ban"@vi ; dv:groupSize 3 .')},
+        lambda f: "members' role or the area" in f.message()),
+    "attendee group size": (
+        {"a": article("a", 'g:x a dv:AttendeeGroup ; skos:prefLabel "14 phường"@vi ; dv:representsUnitsOf pl:q ; dv:groupSize 14 .'
+                      ' pl:q a dv:District ; skos:prefLabel "Quận X"@vi .')},
+        {"a": article("a", 'g:x a dv:AttendeeGroup ; skos:prefLabel "14 phường"@vi ; dv:representsUnitsOf pl:q ; dv:groupSize 0 .'
+                      ' pl:q a dv:District ; skos:prefLabel "Quận X"@vi .')},
+        lambda f: f.path == "dv:groupSize"),
+    "attendee group is not an organization": (
+        {"a": article("a", 'e:x a dv:Event ; skos:prefLabel "Hội nghị"@vi ; dv:attendee g:x . g:x a dv:AttendeeGroup ;'
+                      ' skos:prefLabel "14 phường"@vi ; dv:representsUnitsOf pl:q . pl:q a dv:District ; skos:prefLabel "Quận X"@vi .')},
+        {"a": article("a", 'e:x a dv:Event ; skos:prefLabel "Hội nghị"@vi ; dv:attendee g:x . g:x a dv:AttendeeGroup , dv:Organization ;'
+                      ' skos:prefLabel "14 phường"@vi ; dv:representsUnitsOf pl:q . pl:q a dv:District ; skos:prefLabel "Quận X"@vi .')},
         lambda f: "is both a" in f.message()),
     "event on a document out of force is a warning": (
         {"a": article("a", ORG + DOC + 'e:x a dv:Event ; skos:prefLabel "Hội nghị"@vi ; dv:startDate "2020-06-01"^^xsd:date ;'
