@@ -340,23 +340,77 @@ def test_syntax_errors_shown_in_place(session):
     session.shot("syntax-error")
 
 
-def test_truncated_results_are_announced(session):
+def test_truncated_results_are_announced(browser, store_dir, start_server):
+    """Against a real server whose DANVAN_MAX_ROWS is 2: the notice names the cap the server sent."""
+    base, _proc = start_server(store_dir, DANVAN_MAX_ROWS="2")
+    session = Session(browser, base)
+    try:
+        page = session.open_editor()
+        assert page.is_hidden("#truncated")
+        _set_editor(page, "SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#Concept> }")
+        page.click("#yasgui .yasqe_queryButton")
+        page.wait_for_selector("#truncated:not([hidden])", timeout=20_000)
+        assert page.inner_text("#truncated") == "Kết quả đã bị cắt: máy chủ chỉ trả 2 dòng đầu."
+        session.shot("truncated")
+        _set_editor(page, "ASK { ?s ?p ?o }")  # an answer the cap does not touch clears the notice
+        page.click("#yasgui .yasqe_queryButton")
+        page.wait_for_selector("#truncated", state="hidden", timeout=20_000)
+        assert session.outside == [] and session.errors == []
+    finally:
+        session.close()
+
+
+# ------------------------------------------------------------------------ one language, visible at once
+
+def test_editor_shows_its_query_without_a_click(session):
     page = session.open_editor()
-    header = page.evaluate("() => fetch('/sparql/editor.json').then(r => r.json()).then(c => c.truncation_header)")
-    body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
-        {"s": {"type": "uri", "value": "https://w3id.org/danvan/id/level/tw"}},
-        {"s": {"type": "uri", "value": "https://w3id.org/danvan/id/level/tu"}}]}})
+    code = page.locator("#yasgui .CodeMirror-code")
+    code.wait_for(state="visible", timeout=20_000)
+    # CodeMirror drew the lines: the sample query's text is on screen before any interaction
+    assert "SELECT" in code.inner_text() and "eli:LegalResource" in code.inner_text()
+    assert page.locator("#yasgui .CodeMirror-line").first.bounding_box()["height"] > 0
+    session.shot("on-load")
 
-    def capped(route):  # the endpoint as it answers when DANVAN_MAX_ROWS cut the results
-        route.fulfill(status=200, body=body, headers={"Content-Type": "application/sparql-results+json",
-                                                       header: "2"})
 
-    page.route("**/sparql", capped)
-    assert page.is_hidden("#truncated")
+@pytest.mark.parametrize("lang, absent", [("vi", ("Type a query", "Download", "Share link", "Examples")),
+                                          ("en", ("Gõ truy vấn", "Tải về", "Liên kết chia sẻ", "Truy vấn mẫu"))])
+def test_editor_page_speaks_one_language(session, lang, absent):
+    page = session.page
+    page.goto(f"{session.server}/sparql?lang={lang}")
+    page.wait_for_selector("#yasgui .yasqe .CodeMirror", timeout=20_000)
+    text = page.inner_text("main")
+    assert not [s for s in absent if s in text], text
+
+
+def test_read_only_answer_in_the_page_language(session):
+    page = session.open_editor()
+    _set_editor(page, "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
     page.click("#yasgui .yasqe_queryButton")
-    page.wait_for_selector("#truncated:not([hidden])", timeout=10_000)
-    assert "2" in page.inner_text("#truncated") and "truncated" in page.inner_text("#truncated")
-    session.shot("truncated")
-    page.unroute("**/sparql")
-    page.click("#yasgui .yasqe_queryButton")  # an answer without the header clears the notice
-    page.wait_for_selector("#truncated", state="hidden", timeout=10_000)
+    message = page.locator("#yasgui .dv-error-message")
+    message.wait_for(timeout=20_000)
+    assert "chỉ đọc" in message.inner_text()
+
+
+def test_iri_parameter_is_picked_by_name(session, server):
+    page = session.page
+    page.goto(server + "/queries/replacement-chain")
+    field = page.locator("#param-document")
+    field.fill("")
+    field.type("23-QĐ", delay=20)
+    option = page.locator("#param-document-list [role=option]").first
+    option.wait_for(timeout=20_000)
+    field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value() == "https://w3id.org/danvan/id/document/qd-23-tw-2021"
+    assert page.inner_text("#param-document-chosen").strip()
+    page.click("form.query-params button[type=submit]")
+    page.wait_for_selector("table.results tbody tr", timeout=20_000)
+    assert "290-QĐ/TW" in page.inner_text("table.results")
+
+
+def test_conflicts_table_fits_the_window(session, server):
+    page = session.page
+    page.goto(server + "/queries/conflicts")
+    page.wait_for_selector("table.results tbody tr", timeout=20_000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    session.shot("conflicts-fit", page)
