@@ -9,6 +9,9 @@ Each file opens with a comment header, Datasette-stored-query style::
     #+ param document: iri = https://w3id.org/danvan/id/document/… ; Văn bản ; The document
 
 ``param NAME: TYPE [= DEFAULT] ; label vi ; label en`` — without a default the parameter is required.
+``column NAME ; heading vi ; heading en`` — the heading of a result column on the web and in the CLI.
+``value TEXT ; vi ; en`` — how a plain string the query itself produces (``BIND ("post" AS ?kind)``)
+reads in each language.
 Values reach the query only as typed RDF terms through pyoxigraph's ``substitutions`` (SEP-0007): they
 are never pasted into the query text, so no value can change what the query means.
 
@@ -64,6 +67,8 @@ class NamedQuery:
     parameters: list[Parameter]
     text: str
     path: str = ""
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -74,6 +79,8 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
     title: dict[str, str] = {}
     description: dict[str, str] = {}
     params: list[Parameter] = []
+    columns: dict[str, dict[str, str]] = {}
+    values: dict[str, dict[str, str]] = {}
     where = path or name
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -87,6 +94,11 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
         if pm:
             params.append(_parse_param(pm.group(1).strip(), where, lineno))
             continue
+        word = stripped[2:].lstrip().split(" ", 1)[0]
+        if word in ("column", "value"):
+            subject, texts = _translations(stripped, word, where, lineno)
+            (columns if word == "column" else values)[subject] = texts
+            continue
         m = _HEADER_RE.match(stripped)
         if not m:
             raise QueryError(f"{where}:{lineno}: cannot read header line {stripped!r}; "
@@ -96,13 +108,22 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
             (title if key == "title" else description)[lang or ""] = value
         else:
             raise QueryError(f"{where}:{lineno}: unknown header key {key!r} "
-                                      "(known: title, description, param)")
+                                      "(known: title, description, param, column, value)")
     seen: set[str] = set()
     for p in params:
         if p.name in seen:
             raise QueryError(f"{where}: parameter {p.name!r} is declared twice")
         seen.add(p.name)
-    return NamedQuery(name=name, title=title, description=description, parameters=params, text=text, path=path)
+    return NamedQuery(name=name, title=title, description=description, parameters=params, text=text, path=path,
+                      columns=columns, values=values)
+
+
+def _translations(line: str, key: str, where: str, lineno: int) -> tuple[str, dict[str, str]]:
+    """``#+ column NAME ; vi ; en`` / ``#+ value TEXT ; vi ; en`` → (NAME or TEXT, {"vi": …, "en": …})."""
+    parts = [s.strip() for s in line[2:].strip()[len(key):].split(";")]
+    if len(parts) != 3 or not all(parts):
+        raise QueryError(f"{where}:{lineno}: write '#+ {key} NAME ; vi ; en', not {line!r}")
+    return parts[0], {"vi": parts[1], "en": parts[2]}
 
 
 def _parse_param(spec: str, where: str, lineno: int) -> Parameter:
@@ -336,3 +357,25 @@ def term_text(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return getattr(term, "value", str(term))
+
+
+def with_values(q: NamedQuery, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query's text with its parameter values bound by a ``VALUES`` block opening the outermost
+    group, for a person to read and run in the editor (evaluation itself uses substitutions).
+
+    Joining a one-row ``VALUES`` at the start of the outer group gives the same answers as substituting
+    the value: the shipped queries use their parameters in the outer group or in sub-patterns that are
+    joined to it."""
+    if not bindings:
+        return q.text
+    lines = q.text.split("\n")
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue
+        brace = line.find("{")
+        if brace >= 0:
+            names = " ".join(str(v) for v in bindings)
+            row = " ".join(str(t) for t in bindings.values())
+            lines[i] = f"{line[:brace + 1]}\n  VALUES ({names}) {{ ({row}) }}{line[brace + 1:]}"
+            return "\n".join(lines)
+    return q.text

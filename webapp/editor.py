@@ -136,6 +136,7 @@ def config() -> dict:
         "properties": properties,
         "queries": _queries(),
         "truncation_header": TRUNCATION_HEADER,
+        "row_limit_header": "X-Danvan-Row-Limit",
         "labels": url_for("editor.labels"),
         "build_id": snap.info.get("build_id"),
     }

@@ -21,8 +21,8 @@ from graph.errors import QueryNotFound, QueryParameterError, QueryTooLarge
 from graph.store import data_path
 from webapp import client, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
-from webapp.describe import labels
-from webapp.entity import compact
+from webapp.describe import display_names
+from webapp.entity import compact, format_date
 from webapp.errors import Refused
 from webapp.sparql import ROW_LIMIT, TRUNCATED
 from webapp.urls import QUERY_SUFFIXES, SUFFIXES, query_url, queries_url, sparql_url, split_entity_iri, term_href
@@ -44,7 +44,9 @@ TEXT = {
         "run": "Chạy", "text": "Văn bản truy vấn", "results": "Kết quả", "rows": "dòng", "row": "dòng",
         "only_first": "chỉ hiện {n} dòng đầu; tải định dạng khác để có tất cả",
         "download": "Tải kết quả", "editor": "Mở trong trình soạn SPARQL",
-        "editor_note": "trong trình soạn, tham số là biến chưa gắn giá trị",
+        "editor_note": "giá trị tham số được gắn bằng khối VALUES ở đầu truy vấn",
+        "pick_placeholder": "Gõ tên hay số hiệu để chọn…", "no_match": "Không có gợi ý",
+        "yes": "Có", "no": "Không",
         "required": "bắt buộc", "default": "mặc định", "type": "kiểu", "other_lang": "English",
         "no_rows": "Không có kết quả.", "error": "Giá trị tham số không hợp lệ",
         "all": "Tất cả truy vấn",
@@ -56,7 +58,9 @@ TEXT = {
         "run": "Run", "text": "Query text", "results": "Results", "rows": "rows", "row": "row",
         "only_first": "only the first {n} shown; download another format for all of them",
         "download": "Download the results", "editor": "Open in the SPARQL editor",
-        "editor_note": "in the editor, parameters are unbound variables",
+        "editor_note": "the parameter values are bound by a VALUES block at the start of the query",
+        "pick_placeholder": "Type a name or number to choose…", "no_match": "No suggestions",
+        "yes": "Yes", "no": "No",
         "required": "required", "default": "default", "type": "type", "other_lang": "Tiếng Việt",
         "no_rows": "No results.", "error": "Invalid parameter value",
         "all": "All queries",
@@ -200,8 +204,8 @@ def _page(query: named_queries.NamedQuery, raw: dict[str, str], lang: str) -> Re
         # TSV keeps every term exactly (language, datatype) and is cheap to read back
         result = _evaluate(query, bindings, results_format="tsv", graph_format="turtle")
         if result.kind == "solutions":
-            table = _table(ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV),
-                           result.truncated)
+            table = _table(query, ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV),
+                           result.truncated, lang)
         elif result.kind == "boolean":
             boolean = bool(ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV))
         else:
@@ -209,12 +213,16 @@ def _page(query: named_queries.NamedQuery, raw: dict[str, str], lang: str) -> Re
     # the form shows the value each parameter is bound to: the one given, else its default
     fields = [dict(p, value=raw.get(p["name"]) or p["default"] or "", input=_INPUT[p["type"]])
               for p in summary["parameters"]]
+    chosen = display_names(snapshot().store, {f["value"] for f in fields if f["type"] == "iri" and f["value"]},
+                           lang=lang)
+    for f in fields:
+        f["value_label"] = chosen.get(f["value"], "")
     shown = {k: v for k, v in raw.items() if query.parameter(k) is not None}
     downloads = [(fmt, RESULT_FORMATS[fmt][0], query_url(query.name, fmt, shown)) for fmt in RESULT_FORMATS]
     page = render_template(
         "query.html", q=summary, text=query.text, fields=fields, lang=lang, t=t, error=error,
         table=table, boolean=boolean, graph_text=graph_text, downloads=downloads,
-        editor_url=sparql_url(query=query.text), list_url=queries_url(lang=url_lang),
+        editor_url=sparql_url(query=named_queries.with_values(query, bindings if error is None else {})), list_url=queries_url(lang=url_lang),
         action=query_url(query.name), other_lang_url=query_url(query.name, None, shown,
                                                               lang=None if lang == "en" else "en"),
     )
@@ -224,35 +232,35 @@ def _page(query: named_queries.NamedQuery, raw: dict[str, str], lang: str) -> Re
     return response
 
 
-def _table(results: ox.QuerySolutions, more: bool) -> dict:
+def _table(query: named_queries.NamedQuery, results: ox.QuerySolutions, more: bool, lang: str) -> dict:
+    """The result table as a person reads it: headings from the query's ``#+ column`` lines, every IRI
+    by its name in the page's language, dates as dates, the query's own words translated."""
     limit = current_app.config["DANVAN_MAX_ROWS"]
     names = [v.value for v in results.variables]
     rows = [[solution[j] for j in range(len(names))] for solution in results]
-    ours = {term.value for row in rows for term in row
-            if isinstance(term, ox.NamedNode) and split_entity_iri(term.value)}
-    names_of = labels(snapshot().store, ours)
-    return {"names": names, "rows": [[_cell(term, names_of) for term in row] for row in rows],
+    iris = {term.value for row in rows for term in row if isinstance(term, ox.NamedNode)}
+    names_of = display_names(snapshot().store, iris, lang=lang)
+    headings = [_pick(query.columns.get(n, {}), lang) or n for n in names]
+    return {"names": headings, "rows": [[_cell(term, names_of, query.values, lang) for term in row] for row in rows],
             "more": more, "limit": limit}
 
 
-def _cell(term, names_of: dict[str, str]) -> dict:
-    """One result term for the table: our entities link to their page with their label, other web IRIs
-    link out, literals keep their language or datatype. Jinja escapes every text."""
+def _cell(term, names_of: dict[str, str], words: dict[str, dict[str, str]], lang: str) -> dict:
+    """One result term for the table: our entities link to their page with their name, other IRIs show
+    their label and link out, dates read as dates. Jinja escapes every text."""
     if term is None:
         return {"type": "unbound"}
     if isinstance(term, ox.NamedNode):
         iri = term.value
         parts = split_entity_iri(iri)
-        return {"type": "iri", "iri": iri, "href": term_href(iri),
-                "label": names_of.get(iri) or (compact(iri) if not parts else iri), "ours": parts is not None,
-                # labels are not unique (a decision and the one replacing it share a title): show the slug
-                "slug": parts[1] if parts and iri in names_of else None}
+        return {"type": "iri", "iri": iri, "href": term_href(iri), "ours": parts is not None,
+                "label": names_of.get(iri) or compact(iri)}
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else None
-        show_dt = dt and not term.language and not dt.endswith(("#string", "#langString"))
-        return {"type": "literal", "text": term.value, "lang": term.language,
-                "datatype": compact(dt) if show_dt else None}
-    return {"type": "blank", "text": f"_:{term.value}"}
+        text = format_date(term)
+        if not term.language and text in words:
+            text = _pick(words[text], lang)
+        return {"type": "literal", "text": text, "lang": term.language}
+    return {"type": "blank", "text": ""}
 
 
 def _vary(response: Response) -> Response:

@@ -10,6 +10,9 @@
   var root = document.getElementById("editor");
   if (!root || typeof window.Yasgui === "undefined") return;
   var Yasgui = window.Yasgui;
+  var LANG = document.documentElement.getAttribute("lang") || "vi";
+  var MSG = {};
+  try { MSG = JSON.parse(root.getAttribute("data-messages") || "{}"); } catch (e) { MSG = {}; }
 
   fetch(root.getAttribute("data-config"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (r) {
@@ -34,9 +37,14 @@
     registerCompleters(cfg, termLabels);
     Yasgui.Yasr.defaults.errorRenderers = [renderServerError];
 
+    // Show the container before YASGUI builds into it: CodeMirror measures its box when it is made, and
+    // in a hidden one it draws nothing until clicked.
+    root.hidden = false;
+    if (fallback) fallback.classList.add("replaced");
+
     var yasgui = new Yasgui(document.getElementById("yasgui"), {
       persistenceId: "danvan-sparql",           // tabs are kept in this browser's localStorage
-      tabName: "Truy vấn",
+      tabName: MSG.tab || "Query",
       copyEndpointOnNewTab: false,
       corsProxy: undefined,
       requestConfig: { endpoint: endpoint, method: "POST" },
@@ -57,15 +65,15 @@
       yasr: { prefixes: cfg.prefixes, defaultPlugin: "table" }
     });
     window.danvanYasgui = yasgui; // for the browser tests and the curious
+    var shown = yasgui.getTab();
+    var shownYasqe = shown && shown.getYasqe && shown.getYasqe();
+    if (shownYasqe) shownYasqe.refresh();
 
     // Every tab queries our endpoint, whatever an older stored tab says.
     Object.keys(yasgui._tabs).forEach(function (id) {
       var tab = yasgui.getTab(id);
       if (tab && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
     });
-
-    root.hidden = false;
-    if (fallback) fallback.classList.add("replaced");
 
     if (initialQuery) {
       // The page answered a query (a link or the plain form): open it in a tab and run it here.
@@ -138,7 +146,7 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         yasgui.addTab(true, {
-          name: q.title.vi || q.name,
+          name: q.title[LANG] || q.title.vi || q.name,
           yasqe: { value: q.query },
           requestConfig: { endpoint: endpoint }
         }, { avoidDuplicateTabs: true });
@@ -190,16 +198,19 @@
         var res = yasr && yasr.results && yasr.results.res;
         var value = res && res.headers && res.headers.get ? res.headers.get(cfg.truncation_header) : null;
         if (!value) { note.hidden = true; return; }
-        var rows = /^\d+$/.test(value.trim()) ? value.trim() : null;
-        note.textContent = rows
-          ? "Kết quả đã bị cắt: máy chủ chỉ trả " + rows + " dòng đầu. / Results truncated: the server returned only the first " + rows + " rows."
-          : "Kết quả đã bị cắt bởi máy chủ (" + value + "). / Results truncated by the server (" + value + ").";
+        var limit = res.headers.get(cfg.row_limit_header);
+        note.textContent = limit && /^\d+$/.test(limit.trim())
+          ? MSG.truncated.replace("{n}", limit.trim()) : MSG.truncated_any;
         note.hidden = false;
       }, 0);
     });
   }
 
   // ------------------------------------------------------------------ errors, in place
+  // The server explains in English; the page says what happened in its own language, by status, and
+  // keeps the server's words (they quote the query) for a syntax error.
+  var BY_STATUS = { 403: "read_only", 429: "too_many", 503: "busy" };
+
   function renderServerError(summary) {
     var text = summary && summary.text;
     if (!text) return Promise.resolve(undefined);
@@ -210,12 +221,25 @@
     box.className = "dv-error";
     var p = document.createElement("p");
     p.className = "dv-error-message";
-    p.textContent = err.message;
+    var key = BY_STATUS[err.status || summary.status];
+    p.textContent = key && MSG[key] ? MSG[key] : (LANG === "en" ? err.message : MSG.bad);
     box.appendChild(p);
+    if (!key && LANG !== "en") {
+      // the parser's own words, which quote the query, for whoever wants them
+      var more = document.createElement("details");
+      var label = document.createElement("summary");
+      label.textContent = MSG.details;
+      var said = document.createElement("p");
+      said.setAttribute("lang", "en");
+      said.textContent = err.message;
+      more.appendChild(label);
+      more.appendChild(said);
+      box.appendChild(more);
+    }
     if (err.line) {
       var where = document.createElement("p");
       where.className = "dv-error-position";
-      where.textContent = "Dòng " + err.line + ", cột " + err.column + " / line " + err.line + ", column " + err.column;
+      where.textContent = MSG.position.replace("{line}", err.line).replace("{column}", err.column);
       box.appendChild(where);
       markLine(err.line, err.column);
     }

@@ -1,4 +1,6 @@
-/* Typeahead for the header search box (templates/_search_box.html).
+/* Typeahead for the header search box (templates/_search_box.html), and the entity pickers of the named
+ * queries' IRI parameters (templates/query.html: an element with data-suggest and data-pick, whose input
+ * gets the chosen entity's IRI while its name is shown beside it).
  *
  * Progressive enhancement: without this script the box is a plain GET form to /search. With it, the input
  * becomes an ARIA 1.2 combobox: as the visitor types (debounced), suggestions come from the URL in the
@@ -13,7 +15,9 @@
   var LIMIT = 8;
 
   function setup(form) {
-    var input = form.querySelector("input[name=q]");
+    var input = form.querySelector("input[data-typeahead]") || form.querySelector("input[name=q]");
+    var pick = form.hasAttribute("data-pick");
+    var chosen = pick ? document.getElementById(input.id + "-chosen") : null;
     var list = form.querySelector("[role=listbox]");
     var status = form.querySelector("[role=status]");
     var endpoint = form.getAttribute("data-suggest");
@@ -68,7 +72,15 @@
 
     function go(i) {
       var r = results[i];
-      if (r && r.url) window.location.assign(r.url);
+      if (!r) return;
+      if (pick) {
+        input.value = r.iri;
+        shownFor = r.iri;
+        if (chosen) chosen.textContent = r.label;
+        close();
+      } else if (r.url) {
+        window.location.assign(r.url);
+      }
     }
 
     function render(query, found) {
@@ -119,6 +131,7 @@
     }
 
     input.addEventListener("input", function () {
+      if (chosen) chosen.textContent = "";
       if (timer) clearTimeout(timer);
       timer = setTimeout(suggest, DELAY);
     });
@@ -145,7 +158,7 @@
   }
 
   function init() {
-    var forms = document.querySelectorAll("form[data-suggest]");
+    var forms = document.querySelectorAll("[data-suggest]");
     for (var i = 0; i < forms.length; i++) setup(forms[i]);
   }
 
