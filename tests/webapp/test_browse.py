@@ -153,7 +153,7 @@ def test_document_facets_count_type_level_year_issuer(client, store):
     page = parse(client.get("/browse/document", headers=HTML).text)
     types = facet(page, "type")
     qd = count_query(store, '?d a eli:LegalResource ; eli:type_document/skos:notation "QĐ"')
-    assert qd == 4
+    assert qd == 5
     assert types["QĐ · Quyết định"]["count"] == qd
     assert types["QĐ · Quyết định"]["href"] == "/browse/document?type=qd"
     years = facet(page, "year")
@@ -188,7 +188,7 @@ def test_document_filters_combine_and_can_be_removed(client, visible_text):
     assert years["2010"]["count"] == 1
     assert dict(parse_qsl(urlsplit(years["2010"]["href"]).query)) == {"type": "qd", "year": "2010"}
     only_qd = parse(client.get("/browse/document?type=qd", headers=HTML).text)
-    assert {text.split(" ·")[0] for _, text in only_qd.listing} == {"23-QĐ/TW", "290-QĐ/TW", "489-QĐ/TU", "784-QĐ/TU"}
+    assert {text.split(" ·")[0] for _, text in only_qd.listing} == {"23-QĐ/TW", "290-QĐ/TW", "489-QĐ/TU", "784-QĐ/TU", "124/2004/QĐ-TTg"}
 
 
 def test_document_listing_is_in_vietnamese_order(client):

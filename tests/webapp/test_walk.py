@@ -118,7 +118,7 @@ def test_keyboard_reaches_the_skip_link_first_and_the_facets(server, browser):
             pytest.fail("the QĐ facet link is not reachable with Tab")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/browse/document\?type=qd$"))
-        expect(page.locator("ul.listing li")).to_have_count(4)
+        expect(page.locator("ul.listing li")).to_have_count(5)
     finally:
         context.close()
 
