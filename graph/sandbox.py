@@ -10,7 +10,7 @@ As root that is ``unshare(CLONE_NEWNET)``; otherwise ``unshare(CLONE_NEWUSER | C
 unprivileged user namespace gives the right to make the network namespace; file access is unchanged,
 it is still checked against the real user). Python 3.11 has no ``os.unshare``, hence ctypes.
 
-The worker then proves the wall (:func:`probe`): a TCP connect to loopback and to a public address
+The worker then proves the wall (:func:`probe`): a TCP connect to loopback (v4 and v6)
 must fail. Its result goes back in the worker's ready message, and :mod:`graph.bounded` refuses a worker
 without a wall (:class:`NetworkWallError`): no silent downgrade.
 """
