@@ -131,14 +131,16 @@ def test_named_query_answers_say_the_row_limit_too(client, test_config):
 
 def test_browse_source_facets_year_and_publisher(client, store):
     page = client.get("/browse/source", headers=HTML).get_data(as_text=True)
-    # the seed sources: four dated ones (one each in 2013, 2021, 2022, 2024), publishers by their slug
+    # the seed sources: five dated ones (one each in 2011, 2013, 2021, 2022, 2024), publishers by their slug
     assert _facet(page, "year") == {"/browse/source?year=2024": 1, "/browse/source?year=2022": 1,
-                                    "/browse/source?year=2021": 1, "/browse/source?year=2013": 1}
+                                    "/browse/source?year=2021": 1, "/browse/source?year=2013": 1,
+                                    "/browse/source?year=2011": 1}
     assert _facet(page, "publisher") == {
         "/browse/source?publisher=dang-cong-san-viet-nam": 3,
         "/browse/source?publisher=cong-thong-tin-thanh-uy-tphcm": 2,
         "/browse/source?publisher=thong-tan-xa-viet-nam": 1,
         "/browse/source?publisher=bao-sai-gon-giai-phong": 1,
+        "/browse/source?publisher=thu-tuong-chinh-phu": 1,
     }
     assert sorted(_listing(page)) == sorted(
         "/id/" + g.value.split("/id/", 1)[1] for g in store.named_graphs() if g.value.startswith(ID + "source/"))
@@ -153,7 +155,7 @@ def test_browse_source_facets_year_and_publisher(client, store):
 
 @pytest.mark.parametrize("kind, expected", [
     ("document-type", {"bc": "Báo cáo", "ct": "Chỉ thị", "ctr": "Chương trình", "ctrhd": "Chương trình hành động",
-                       "da": "Đề án", "hd": "Hướng dẫn", "kh": "Kế hoạch", "kl": "Kết luận", "nd": "Nghị định",
+                       "da": "Đề án", "dl": "Điều lệ", "hd": "Hướng dẫn", "kh": "Kế hoạch", "kl": "Kết luận", "nd": "Nghị định",
                        "nq": "Nghị quyết", "qc": "Quy chế", "qdi": "Quy định", "qd": "Quyết định",
                        "tb": "Thông báo", "scheme": "Loại văn bản"}),
     ("level", {"tw": "Trung ương", "tu": "Tỉnh, thành phố trực thuộc Trung ương",
