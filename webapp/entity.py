@@ -59,7 +59,7 @@ STRINGS = {
         "organizer": "Đơn vị tổ chức", "speakers": "Người phát biểu (chức vụ khi đó)",
         "attendance": "Số người dự", "approx": "khoảng", "points": "Điểm cầu cấp cơ sở",
         "connection_points": "Điểm cầu", "attendees": "Người, đơn vị dự", "documents": "Văn bản",
-        "metadata": "Thông tin nguồn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
+        "metadata": "Thông tin nguồn", "citation": "Trích dẫn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
         "also": "cũng ghi là",
@@ -91,7 +91,7 @@ STRINGS = {
         "organizer": "Organizer", "speakers": "Speakers (posts held then)",
         "attendance": "Attendance", "approx": "about", "points": "Grassroots connection points",
         "connection_points": "Connection points", "attendees": "Attendees", "documents": "Documents",
-        "metadata": "Source metadata", "facts": "Facts this source states", "headline": "Headline",
+        "metadata": "Source metadata", "citation": "Citation", "facts": "Facts this source states", "headline": "Headline",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
         "also": "also recorded as",
@@ -427,6 +427,11 @@ class Page:
                     isinstance(o["v"], ox.Literal) and o["v"].language == self.lang and o["p"] == r["p"] for o in meta):
                 continue
             by.setdefault(r["p"].value.rpartition("#")[2], []).append(v)
+        # a reference source names the document, edition and date it rests on (dct:bibliographicCitation)
+        for r in self.q("SELECT ?v WHERE { $S <http://purl.org/dc/terms/bibliographicCitation> ?v } ORDER BY ?v LIMIT 10"):
+            v = r["v"]
+            if not (isinstance(v, ox.Literal) and v.language and v.language != self.lang):
+                by.setdefault("citation", []).append(v)
         # the article itself, where its address is known; the seed file name is only a reference
         original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
         links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and

@@ -400,7 +400,10 @@ def test_editor_shows_its_query_without_a_click(session):
     code.wait_for(state="visible", timeout=20_000)
     # CodeMirror drew the lines: the sample query's text is on screen before any interaction
     assert "SELECT" in code.inner_text() and "eli:LegalResource" in code.inner_text()
-    assert page.locator("#yasgui .CodeMirror-line").first.bounding_box()["height"] > 0
+    # (CodeMirror keeps a hidden measuring copy of a line too: look only at the drawn ones)
+    line = page.locator("#yasgui .CodeMirror-code .CodeMirror-line").first
+    line.wait_for(state="visible", timeout=10_000)
+    assert line.bounding_box()["height"] > 0
     session.shot("on-load")
 
 
@@ -412,6 +415,33 @@ def test_editor_page_speaks_one_language(session, lang, absent):
     page.wait_for_selector("#yasgui .yasqe .CodeMirror", timeout=20_000)
     text = page.inner_text("main")
     assert not [s for s in absent if s in text], text
+
+
+YASGUI_ENGLISH = ("Table", "Response", "Simple view", "Ellipse", "Page size", "Showing", "entries", "results in",
+                  "Settings", "Request method")
+
+
+def test_editor_chrome_speaks_vietnamese_after_a_run(session):
+    page = session.page
+    page.goto(f"{session.server}/sparql?lang=vi")
+    page.wait_for_selector("#yasgui .yasqe .CodeMirror", timeout=20_000)
+    _run_and_wait(page, "SELECT ?d WHERE { ?d a eli:LegalResource } LIMIT 3")
+    page.wait_for_function("() => /kết quả trong/.test(document.querySelector('#yasgui .yasr').innerText)",
+                           timeout=10_000)
+    # YASGUI's own words (the query text, the cells and the column names aside) are in the page language
+    chrome = page.evaluate("""() => {
+        const root = document.getElementById('yasgui'); const out = [];
+        const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let n; while ((n = walk.nextNode())) {
+          if (!n.parentElement.closest('.CodeMirror-lines, table.dataTable')) out.push(n.nodeValue.trim()); }
+        root.querySelectorAll('[title],[placeholder],[aria-label]').forEach(e => {
+          if (!e.closest('tbody')) ['title', 'placeholder', 'aria-label'].forEach(a => out.push(e.getAttribute(a) || '')); });
+        return out.filter(Boolean).join(' | ');
+    }""")
+    assert not [w for w in YASGUI_ENGLISH if w in chrome], chrome
+    for words in ("Bảng", "Số dòng mỗi trang", "Chạy truy vấn", "Dòng 1 đến 3 trong 3"):
+        assert words in chrome, chrome
+    session.shot("chrome-vi")
 
 
 def test_read_only_answer_in_the_page_language(session):

@@ -290,3 +290,13 @@ def test_conflict_shown_under_a_standard_name_a_source_states_directly(fixture_c
     passed = out[ELI + "passed_by"]
     assert "Cơ quan C" in visible_text(passed) and 'class="conflict-mark"' in passed
     assert heading(passed) == "cơ quan thông qua"
+
+
+def test_reference_source_shows_its_citation_in_the_page_language(client, visible_text):
+    # the Charter's source names the edition it rests on; each language shows only its own citation
+    for lang, words, other in (("vi", ("Trích dẫn", "Điều lệ Đảng", "19/01/2011"), "Charter of the"),
+                               ("en", ("Citation", "Charter of the", "19 January 2011"), "Điều lệ Đảng Cộng sản")):
+        meta = section(get(client, "/id/source/ref-dieu-le-dang", lang=lang), "source-meta")
+        cited = re.search(r'<dt class="citation">([^<]*)</dt><dd class="citation">(.*?)</dd>', meta, re.S)
+        assert cited and all(w in visible_text(cited.group(0)) for w in words), meta
+        assert other not in visible_text(cited.group(2))

@@ -65,6 +65,7 @@
       yasr: { prefixes: cfg.prefixes, defaultPlugin: "table" }
     });
     window.danvanYasgui = yasgui; // for the browser tests and the curious
+    translateChrome(document.getElementById("yasgui"));
     var shown = yasgui.getTab();
     var shownYasqe = shown && shown.getYasqe && shown.getYasqe();
     if (shownYasqe) shownYasqe.refresh();
@@ -210,6 +211,52 @@
   // The server explains in English; the page says what happened in its own language, by status, and
   // keeps the server's words (they quote the query) for a syntax error.
   var BY_STATUS = { 403: "read_only", 429: "too_many", 503: "busy" };
+
+  // YASGUI has no message catalogue: its own words (buttons, tooltips, the table's pager) are swapped for
+  // the page language's from MSG.ui, on the nodes it draws and redraws. Only text YASGUI itself writes is
+  // touched: the query, the result cells and the column names are left as they are.
+  var CHROME_ATTRS = ["title", "placeholder", "aria-label"];
+  function translateChrome(container) {
+    var words = MSG.ui;
+    if (!container || !words) return;
+    var patterns = (MSG.ui_patterns || []).map(function (p) { return [new RegExp(p[0]), p[1]]; });
+    function say(text) {
+      var key = text.trim();
+      if (!key) return null;
+      if (Object.prototype.hasOwnProperty.call(words, key)) return text.replace(key, words[key]);
+      for (var i = 0; i < patterns.length; i++) {
+        if (patterns[i][0].test(key)) return text.replace(key, key.replace(patterns[i][0], patterns[i][1]));
+      }
+      return null;
+    }
+    function skip(el) { return !el || el.closest(".CodeMirror-lines, .CodeMirror-hints, tbody"); }
+    function pass(node) {
+      var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      var text;
+      while ((text = walker.nextNode())) {
+        if (skip(text.parentElement) || text.parentElement.closest("thead")) continue; // column names are the query's
+        var said = say(text.nodeValue);
+        if (said !== null && said !== text.nodeValue) text.nodeValue = said;
+      }
+      var elements = node.querySelectorAll ? node.querySelectorAll("[title],[placeholder],[aria-label]") : [];
+      Array.prototype.forEach.call(elements, function (el) {
+        if (skip(el)) return;
+        CHROME_ATTRS.forEach(function (name) {
+          var value = el.getAttribute(name);
+          var said = value && say(value);
+          if (said && said !== value) el.setAttribute(name, said);
+        });
+      });
+    }
+    pass(container);
+    var scheduled = false;
+    new MutationObserver(function () {
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(function () { scheduled = false; pass(container); }, 0);
+    }).observe(container, { childList: true, subtree: true, characterData: true, attributes: true,
+                            attributeFilter: CHROME_ATTRS });
+  }
 
   function renderServerError(summary) {
     var text = summary && summary.text;
