@@ -52,14 +52,14 @@ STRINGS = {
            "remove": "bỏ lọc", "clear": "Bỏ mọi bộ lọc", "showing": "Hiển thị {first}–{last} trong {total}",
            "none": "Không có mục nào.", "page": "Trang {page}/{pages}", "prev": "← Trang trước",
            "next": "Trang sau →", "pages": "Phân trang", "tree": "Cây tổ chức",
-           "tree_lead": "Các tổ chức theo quan hệ trực thuộc (dv:subOrganizationOf); bấm vào một nhánh để mở hoặc thu gọn.",
+           "tree_lead": "Các tổ chức theo quan hệ trực thuộc; bấm vào một nhánh để mở hoặc thu gọn.",
            "units": "đơn vị trực thuộc", "selected": "đang chọn", "results": "Kết quả"},
     "en": {"browse": "Browse", "browse_lead": "Every entity in the graph, by kind.",
            "kind": "Kind", "count": "Count", "facets": "Filter by", "filters": "Filters",
            "remove": "remove filter", "clear": "Clear all filters", "showing": "Showing {first}–{last} of {total}",
            "none": "Nothing here.", "page": "Page {page} of {pages}", "prev": "← Previous page",
            "next": "Next page →", "pages": "Pages", "tree": "Organization tree",
-           "tree_lead": "Organizations by the sub-organization relation (dv:subOrganizationOf); open or close a branch by clicking it.",
+           "tree_lead": "Organizations by which one each belongs to; open or close a branch by clicking it.",
            "units": "sub-organizations", "selected": "selected", "results": "Results"},
 }
 

@@ -501,8 +501,10 @@ class Page:
         vals = literal_values(self.store, self.iri, props)
         for p in props:
             lits = vals.get(p, [])
-            best = sorted(lits, key=lambda lit: (lit.language != self.lang, lit.language is None, lit.value))
-            for lit in best:
+            # the page's language first; another language only where the page's has none (a title the
+            # heading already shows in this language is not repeated in the other one)
+            own = [lit for lit in lits if lit.language in (self.lang, None)]
+            for lit in sorted(own or lits, key=lambda lit: (lit.language is None, lit.value)):
                 if lit.value != names.get(self.iri):
                     return lit.value
         return None

@@ -91,6 +91,22 @@ STRINGS = {
 }
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# the datatypes the shapes require, in words (a reader of the shapes needs the kind of value, not its IRI)
+DATATYPE_NAMES = {
+    _XSD + "date": {"vi": "ngày (năm-tháng-ngày)", "en": "calendar date"},
+    _XSD + "dateTime": {"vi": "thời điểm", "en": "date and time"},
+    _XSD + "gYear": {"vi": "năm", "en": "year"},
+    _XSD + "integer": {"vi": "số nguyên", "en": "integer"},
+    _XSD + "decimal": {"vi": "số thập phân", "en": "decimal number"},
+    _XSD + "boolean": {"vi": "đúng/sai", "en": "true/false"},
+    _XSD + "string": {"vi": "chuỗi ký tự", "en": "text"},
+    _XSD + "anyURI": {"vi": "địa chỉ web", "en": "web address"},
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": {"vi": "văn bản có ghi ngôn ngữ",
+                                                              "en": "language-tagged text"},
+}
+
+
 @dataclass
 class Term:
     iri: str
@@ -253,7 +269,8 @@ class View:
             if high is not None:
                 out.append(t["at_most"].format(n=int(high)))
         if (datatype := graph.value(node, SH.datatype)) is not None:
-            out.append(t["datatype_is"].format(x=self.ref(str(datatype))["name"]))
+            name = DATATYPE_NAMES.get(str(datatype), {}).get(self.lang) or self.ref(str(datatype))["name"]
+            out.append(t["datatype_is"].format(x=name))
         for cls in graph.objects(node, SH["class"]):
             out.append(t["class_is"].format(x=self.ref(str(cls))["name"]))
         if graph.value(node, SH.nodeKind) == SH.IRI:
