@@ -18,6 +18,9 @@ RESULT_FORMATS: dict[str, tuple[str, ox.QueryResultsFormat]] = {
     "csv": ("text/csv", ox.QueryResultsFormat.CSV),
     "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
 }
+# How a format is named where a person reads it.
+FORMAT_TITLES = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML",
+                 "nquads": "N-Quads", "trig": "TriG", "json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 HTML = "html"
 # Other spellings accepted in ``format=`` and in Accept.
 ALIASES = {

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from graph import settings
 from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
 from webapp import snapshot
-from webapp.conneg import HTML, RDF_FORMATS, choose
+from webapp.conneg import FORMAT_TITLES, HTML, RDF_FORMATS, choose
 from webapp.describe import (
     Group, Vocabulary, count, describe, display_names, dv, entity_triples, fold, literal_values,
     one_valued_properties, select, source_info, types_of, values_of, vocabulary,
@@ -493,7 +493,8 @@ class Page:
             label=names.get(self.iri) or self.slug, kinds=kinds, description=description,
             special=special, outgoing=self.outline.outgoing, incoming=self.outline.incoming,
             query_href=sparql_url(f"DESCRIBE <{self.iri}>"),
-            alternates=[(name, RDF_FORMATS[name][0], entity_url(self.kind, self.slug, name)) for name in RDF_FORMATS],
+            alternates=[(FORMAT_TITLES[name], RDF_FORMATS[name][0], entity_url(self.kind, self.slug, name))
+                        for name in RDF_FORMATS],
         )
 
     def _description(self, names: dict[str, str]) -> str | None:

@@ -18,7 +18,7 @@ from graph import dumps as build_dumps
 from graph import settings
 from graph.namespaces import prefixes
 from webapp import snapshot
-from webapp.conneg import HTML, RDF_FORMATS, negotiate
+from webapp.conneg import FORMAT_TITLES, HTML, RDF_FORMATS, negotiate
 from webapp.describe import labels
 from webapp.entity import compact as _compact
 from webapp.errors import Refused
@@ -86,7 +86,6 @@ STRINGS = {
            "uri_space": "Identifier space", "bytes": "bytes", "no_stats":
            "This build has no VoID counts yet: run danvan build again."},
 }
-FORMAT_NAMES = {"nquads": "N-Quads", "trig": "TriG"}
 
 
 @bp.app_context_processor
@@ -256,7 +255,7 @@ def _page(snap: Snapshot) -> str:
                             "href": href, "triples": g["triples"]})
         terms = [{**term(c["class"]), "count": c["entities"]} for c in stats["classes"]]
     properties = [{**term(p["property"]), "count": p["triples"]} for p in (stats or {}).get("properties", [])]
-    dumps = [{**d, "url": dump_url(d["file"]), "format_name": FORMAT_NAMES[d["format"]]} for d in dumps_of(snap)]
+    dumps = [{**d, "url": dump_url(d["file"]), "format_name": FORMAT_TITLES[d["format"]]} for d in dumps_of(snap)]
     return render_template("void.html", t=pick(STRINGS), title=TITLE[lang], description=DESCRIPTION[lang],
                            stats=stats, info=snap.info, dumps=dumps, subsets=subsets, classes=terms,
                            properties=properties, licence={"url": LICENCE, "name": LICENCE_NAME},
