@@ -129,6 +129,13 @@ def _details(d: DocMention, a: Article, dates: list[DateMention], gaz: Gazetteer
             d.date = dm
             end = dm.end
             break
+    if d.date is None:
+        # "Ngày 5/10/2021, UBND tỉnh … ban hành Kế hoạch 88/KH-UBND": the sentence's date, before "ban hành"
+        for dm in dates:
+            if sentence.start <= dm.start and dm.end <= d.span.start and \
+                    re.search(r"(?<![a-z])ban hanh\s+$", f[dm.end:d.span.start]) and \
+                    not re.search(r"\d+\s*[-/]\s*[a-z]", f[dm.end:d.span.start]):
+                d.date = dm
     m = _ISSUER.match(f, end)
     if m and m.end() < sentence.end:
         org = read_org(a, m.end(), gaz, ctx)
@@ -203,13 +210,26 @@ def find_relations(a: Article, docs: list[DocMention]) -> list[Relation]:
                     subj = prev
                 elif len(gap) <= 220 and prev is in_sentence[0] and not re.search(r"hoi nghi|quan triet", gap):
                     subj = prev  # the sentence's own subject, its title in between
-            if subj is None and prop in ("basedOn", "concretizes", "replaces") and len(after) > 1 and \
-                    re.search(r"ban hanh|xay dung", f[obj.span.end:after[1].span.start]):
-                subj = after[1]
-            if subj is None or subj.key == obj.key:
-                continue
-            if passive and prop == "replaces":
-                subj, obj = obj, subj
-            lo, hi = min(subj.span.start, obj.span.start), max(subj.span.end, obj.span.end)
-            out.append(Relation(subj, prop, obj, Span(lo, hi)))
+            objects = [obj]
+            if subj is None and prop in ("basedOn", "concretizes", "replaces"):
+                # "Căn cứ A và B, … ban hành C": C is based on A and on B
+                for k, later in enumerate(after[1:], start=1):
+                    if re.search(r"ban hanh|xay dung", f[after[k - 1].span.end:later.span.start]):
+                        subj, objects = later, after[:k]
+                        break
+            else:
+                # "triển khai A và B": both, when joined by "và" or a comma
+                for nxt in after[1:]:
+                    if re.fullmatch(r"\s*(?:,|va)\s*", f[objects[-1].span.end:nxt.span.start]):
+                        objects.append(nxt)
+                    else:
+                        break
+            for obj in objects:
+                s_, o_ = subj, obj
+                if s_ is None or s_.key == o_.key:
+                    continue
+                if passive and prop == "replaces":
+                    s_, o_ = o_, s_
+                lo, hi = min(s_.span.start, o_.span.start), max(s_.span.end, o_.span.end)
+                out.append(Relation(s_, prop, o_, Span(lo, hi)))
     return out

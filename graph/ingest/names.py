@@ -16,9 +16,9 @@ from graph.ingest.gazetteer import Gazetteer, slug
 _WORD = re.compile(r"[^\W_]+")
 # the most common Vietnamese family names, folded: a capitalized run starting with one is a person's name
 SURNAMES = set("""nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh doan lam luong
-mai trinh truong cao chu ha lai ta thai tong quach la kieu van giang khuc au dao dam tieu luu kha""".split())
+mai trinh truong cao chu ha lai ta thai tong quach la kieu van giang khuc au dao dam tieu luu kha chau""".split())
 # words that end a place name or a person's name (a role or a body follows)
-_STOP = set("""uy ban truong pho bi chu tich dang hoi dong thuong vu vien chanh van phong tai va cua
+_STOP = set("""uy ban truong pho bi chu tich dang thuong vu vien chanh tai va cua
 kiem tra mat tran to quoc to chuc doan ve voi cac nhung trong ngay sang chieu ong ba""".split())
 _PROVINCE_CITIES = {"ha-noi", "hai-phong", "da-nang", "can-tho", "hue", "tphcm"}
 _TPHCM = re.compile(r"(?:tp\.?\s*hcm|tphcm|tp\.?\s*ho chi minh|thanh pho ho chi minh)\b")
@@ -112,8 +112,8 @@ def read_place(a: Article, pos: int, gaz: Gazetteer, hint: str | None = None) ->
     if known_k:
         words = words[:known_k[0]]
     else:
-        for k in range(1, len(words) - 1):
-            if fold_w(words[k].group()) in SURNAMES:
+        for k in range(1, len(words)):
+            if fold_w(words[k].group()) in SURNAMES and (k >= 2 or len(words) > 2):
                 words = words[:k]
                 break
         words = words[:3]
@@ -243,7 +243,7 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
     f = a.folded
     while pos < len(f) and f[pos] == " ":
         pos += 1
-    standing = re.compile(r"thuong truc\s+").match(f, pos)
+    standing = re.compile(r"(?:thuong truc|tt)\s+").match(f, pos)
     if standing:
         inner = read_org(a, standing.end(), gaz, ctx)
         if inner is None or inner.partial:
@@ -267,9 +267,8 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
         if central:
             if name == "Ban Thường vụ":
                 return None
-            parent = Org("Ban Chấp hành Trung ương Đảng", "ban-chap-hanh-trung-uong", "CentralCommittee",
-                         Span(central.start() + 1, central.end()))
-            return Org(f"{name} Trung ương", f"{slug(name)}-trung-uong", cls, Span(pos, central.end()), parent=parent)
+            # the central boards stand on their own in the graph (no link up to the Central Committee)
+            return Org(f"{name} Trung ương", f"{slug(name)}-trung-uong", cls, Span(pos, central.end()))
         parent = _committee(a, m.end() + 1, gaz, ctx) if re.match(r"\s+\S", f[m.end():m.end() + 2]) else None
         if parent is None:
             return Org(name, slug(name), cls, Span(pos, m.end()), partial=name)
@@ -311,7 +310,11 @@ def find_orgs(a: Article, gaz: Gazetteer, ctx: Context) -> list[Org]:
     for m in _HEAD.finditer(a.folded):
         if m.start() < end:
             continue
-        org = read_org(a, m.start(), gaz, ctx)
+        start = m.start()
+        if a.folded[start:].startswith("thuong truc") and re.search(r"(?:bi thu|chu tich|truong ban)\s+$",
+                                                                   a.folded[max(0, start - 12):start]):
+            start += len("thuong truc ")  # "Phó Bí thư Thường trực Tỉnh ủy": the role's word, not a body
+        org = read_org(a, start, gaz, ctx)
         if org and not org.partial:
             found.append(org)
             end = org.span.end

@@ -16,7 +16,7 @@ from graph.ingest.names import SURNAMES, Context, Org, _STOP, read_org
 # folded role → (slug, vi, en); the lookahead keeps the body's own first word ("Ban", "Văn phòng") for read_org
 ROLES = [
     (r"bi thu trung uong dang", "bi-thu-trung-uong", "Bí thư Trung ương Đảng", "Secretary of the Party Central Committee"),
-    (r"pho bi thu thuong truc", "pho-bi-thu-thuong-truc", "Phó Bí thư Thường trực", "Standing Deputy Secretary"),
+    (r"pho bi thu (?:thuong truc|tt)", "pho-bi-thu-thuong-truc", "Phó Bí thư Thường trực", "Standing Deputy Secretary"),
     (r"pho bi thu", "pho-bi-thu", "Phó Bí thư", "Deputy Secretary"),
     (r"bi thu", "bi-thu", "Bí thư", "Secretary"),
     (r"pho truong(?= ban )", "pho-truong-ban", "Phó Trưởng ban", "Deputy Head of board"),

@@ -36,11 +36,17 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     if line:
         skip = line[2]
     head_span = next((p for p in article.paragraphs if p.start >= skip), article.paragraphs[0])
+    head_text = article.text[head_span.start:head_span.end].strip()
+    if _is_headline(head_text):
+        skip = head_span.end
+    else:  # the article starts with its lead: name it by its first words, read it whole
+        words = head_text.split()
+        head_text = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
     number = _next_number(gaz)
     source_slug = f"{number:03d}-{article.sha256[:16]}"
     c = Candidate(article, iri("source", source_slug), source_slug)
     c.describe(RDF.type, dv("NewsArticleSource"))
-    c.describe(dv("headline"), Literal(headline or article.text[head_span.start:head_span.end].strip(), lang="vi"))
+    c.describe(dv("headline"), Literal(headline or head_text, lang="vi"))
     c.describe(dv("seedFile"), Literal(f"{number:03d}_{article.sha256[:16]}.txt"))
     c.describe(dv("articleSha256"), Literal(article.sha256))
     if art_date:
@@ -58,7 +64,7 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     orgs = find_orgs(article, gaz, ctx)
     people = find_people(article, gaz, ctx)
     docs = find_documents(article, dates, gaz, ctx)
-    event = find_event(article, dates, orgs, people, docs, gaz, ctx, skip=head_span.end)
+    event = find_event(article, dates, orgs, people, docs, gaz, ctx, skip=skip)
     event_iri = ex.event_iri(event) if event else None
     for o in orgs:
         ex.org(o)
@@ -80,6 +86,11 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
         label = m.name if m.iri else f'Phong trào thi đua "{m.name}"'
         c.add(node, SKOS.prefLabel, Literal(label, lang="vi"), m.span, CONF["movement"])
     return c
+
+
+def _is_headline(text: str) -> bool:
+    """A headline is short and is not a sentence (no final full stop)."""
+    return len(text) <= 220 and not text.endswith((".", "…", "!", "?"))
 
 
 def _parse_date(text: str) -> dt.date:
