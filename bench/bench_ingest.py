@@ -36,7 +36,7 @@ from graph import resources  # noqa: E402
 from graph.ingest import ingest, read_article  # noqa: E402
 from graph.ingest.article import fold  # noqa: E402
 from graph.ingest.candidate import DV  # noqa: E402
-from graph.ingest.evaluate import TYPES, expected_facts, facts_of, score  # noqa: E402
+from graph.ingest.evaluate import TYPES, expected_facts, facts_of, matches, score  # noqa: E402
 from graph.ingest.gazetteer import Gazetteer, from_files, packaged  # noqa: E402
 from graph.load import Packaged  # noqa: E402
 
@@ -97,9 +97,16 @@ def run(items, gazetteer_for) -> tuple[dict, list[str], dict]:
         found = facts_of(cand.graph())
         pairs.append((found, gold))
         bad += [f"{path.name}: {b}" for b in invented_dates(cand)]
-        per_file[path.name] = {t: (sorted(map(str, found[t] - gold[t])), sorted(map(str, gold[t] - found[t])))
-                               for t in TYPES if found[t] != gold[t]}
+        per_file[path.name] = {}
+        for t in TYPES:
+            _, wrong, missed = matches(found[t], gold[t])
+            if wrong or missed:
+                per_file[path.name][t] = (sorted(map(_show, wrong)), sorted(map(_show, missed)))
     return score(pairs), bad, per_file
+
+
+def _show(fact) -> str:
+    return " ".join(map(str, fact)) if isinstance(fact, tuple) else str(fact)
 
 
 def fmt(x: float | None) -> str:
@@ -189,9 +196,10 @@ def main() -> int:
         key = name + " (no gazetteer)"
         if key in results:
             with_, without = results[name][0], results[key][0]
-            out.append(f"- {name}: " + ", ".join(
+            changes = ", ".join(
                 f"{t} P {fmt(without[t].precision)}→{fmt(with_[t].precision)} R {fmt(without[t].recall)}→{fmt(with_[t].recall)}"
-                for t in TYPES if (without[t].tp, without[t].fp) != (with_[t].tp, with_[t].fp)) or f"- {name}: no change")
+                for t in TYPES if (without[t].tp, without[t].fp) != (with_[t].tp, with_[t].fp))
+            out.append(f"- {name}: {changes or 'no change (every entity in these texts is new to the graph)'}")
     out += ["", "## Speed", "",
             f"Ingest of one article (read, extract, link, write Turtle), median of {args.runs} runs over "
             f"{len(paths)} articles: **{median_ms:.0f} ms**; slowest article {worst_ms:.0f} ms "

@@ -50,6 +50,8 @@ class DocMention:
     title: str | None = None
     title_span: Span | None = None
     key: str = ""  # one key per document the article names (mentions of one document share it)
+    inferred: bool = False  # the number's level comes from the issuer, not the text
+    linked: str | None = None  # found by a name the graph gives this document
     refers_to: "DocMention | None" = None
 
     @property
@@ -105,8 +107,18 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
         type_ = dict(WORDS).get(m.group(1)) if m.group(1) else CODES[m.group(2)][1]
         if m.group(2) and not t[m.start(2)].isupper():
             continue  # "qd 23" in lower case is not an abbreviation
-        found.append(DocMention(Span(m.start(), m.end()), type_, None, m.group(3).lstrip("0") or "0", None))
+        found.append(DocMention(Span(m.start(), m.end()), type_, None, m.group(3), None))
         taken.append((m.start(), m.end()))
+    # documents the graph knows by a name rather than a number ("Nghị quyết Trung ương 7 (khóa XI)")
+    for label, iris in gaz.labels.items():
+        docs = sorted(i for i in iris if gaz.kind(i) == "document" and i in gaz.doc_types)
+        if len(label) < 12 or len(docs) != 1:
+            continue
+        for m in re.finditer(r"(?<![a-z0-9])" + re.escape(label) + r"(?![a-z0-9])", f):
+            if free(m.start(), m.end()):
+                found.append(DocMention(Span(m.start(), m.end()), gaz.doc_types[docs[0]], None, None, None,
+                                        linked=docs[0]))
+                taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.span.start)
     for d in found:
         _details(d, a, dates, gaz, ctx)
@@ -115,7 +127,7 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
 
 
 _AFTER_DATE = re.compile(r"\s*,?\s*(?:\(?\s*)?(?:ban hanh\s+)?(?:ngay\s*)?$")
-_ISSUER = re.compile(r"\s*,?\s*(?:ngay\s+[\d/ thangm-]+\s*)?,?\s*cua\s+")
+_ISSUER = re.compile(r"[\s,)]*(?:ngay\s+[\d/ thangm-]+\s*)?[\s,)]*cua\s+")
 _TITLE = re.compile(r"\s*,?\s*(?:cua\s+[^,;.()]{3,60}?\s+)?(?:ve\s+(?:viec\s+)?)([^\n;()“”\"]{6,160}?)(?=[;.()\n“”\"]|,\s|\s+(?:cua|ngay|va|da|duoc|nham|voi)\s|$)")
 _QUOTED = re.compile(r"\s*,?\s*(?:ve\s+)?[“\"]([^”\"\n]{6,200})[”\"]")
 
@@ -154,19 +166,56 @@ def _details(d: DocMention, a: Article, dates: list[DateMention], gaz: Gazetteer
             d.title_span = Span(m.start(1), m.start(1) + len(t[m.start(1):m.end(1)].rstrip(" ,")))
 
 
+ISSUER_LEVELS = {"PartyCommittee": None, "Politburo": "TW", "CentralCommittee": "TW", "Secretariat": "TW"}
+_LEVEL_OF_HEAD = {"tinh-uy": "TU", "thanh-uy": "TU", "huyen-uy": "HU", "quan-uy": "HU", "thi-uy": "HU"}
+
+
+def issuer_level(org: Org | None) -> str | None:
+    """The level suffix a Party body's documents carry: TW for the central bodies, TU for a province's
+    committee and its boards, HU for a district's (the numbering rule of DESIGN.md §3)."""
+    while org is not None:
+        if org.cls in ("Politburo", "CentralCommittee", "Secretariat"):
+            return "TW"
+        for head, level in _LEVEL_OF_HEAD.items():
+            if org.slug.startswith(head + "-"):
+                return level
+        org = org.parent
+    return None
+
+
 def _resolve_short(found: list[DocMention]) -> None:
-    """"Quyết định 23" names the "23-QĐ/…" the article writes in full, when there is exactly one."""
+    """"Quyết định 23" names the "23-QĐ/…" the article writes in full, when there is exactly one; else
+    a Party body named as its issuer gives the number its level ("Đề án 02 … của BTV Tỉnh ủy" → 02-ĐA/TU)."""
     full = [d for d in found if d.number]
     for d in found:
         if d.number:
             d.key = d.number
             continue
-        same = {x.number for x in full if x.type == d.type and re.match(rf"0*{d.short}[-/]", x.number)}
+        if d.linked:
+            d.key = d.linked
+            continue
+        same = {x.number for x in full if x.type == d.type and re.match(rf"0*{int(d.short)}[-/]", x.number)}
         if len(same) == 1:
             d.key = same.pop()
             d.refers_to = next(x for x in full if x.number == d.key)
         else:
-            d.key = f"{d.type}-{d.short}"
+            level = issuer_level(d.issuer) or next(
+                (issuer_level(x.issuer) for x in found if x.short and int(x.short) == int(d.short)
+                 and x.type == d.type and x.issuer), None)
+            code = next((c for c, (n, t) in CODES.items() if t == d.type), None)
+            if level and code:
+                d.number, d.level, d.inferred = f"{d.short}-{CODES[code][0]}/{level}", level, True
+                d.key = d.number
+            else:
+                d.key = f"{d.type}-{int(d.short)}"
+    # one number per document: later short mentions of an inferred one share it
+    numbers = {(d.type, int(d.short)): d.number for d in found if d.short and d.number}
+    numbers.update({(d.type, int(d.number.split("-")[0])): d.number for d in found
+                    if d.number and not d.short and d.number.split("-")[0].isdigit()})
+    for d in found:
+        if d.short and not d.number and (d.type, int(d.short)) in numbers:
+            d.number = d.key = numbers[(d.type, int(d.short))]
+            d.level, d.inferred = d.number.rsplit("/", 1)[1], True
 
 
 RELATIONS = [  # folded keyword → (property, whether the later document is the subject)
@@ -224,7 +273,14 @@ def find_relations(a: Article, docs: list[DocMention]) -> list[Relation]:
                         objects.append(nxt)
                     else:
                         break
-            for obj in objects:
+            subjects = [subj] if subj else []
+            if subj is not None and subj in before:
+                # "Đề án 02 và Quy chế 05 … cụ thể hóa Quyết định 23": both concretize it
+                k = before.index(subj)
+                while k > 0 and re.fullmatch(r"\s*(?:,|va)\s*", f[before[k - 1].span.end:before[k].span.start]):
+                    k -= 1
+                    subjects.insert(0, before[k])
+            for subj, obj in ((s, o) for s in subjects for o in objects):
                 s_, o_ = subj, obj
                 if s_ is None or s_.key == o_.key:
                     continue

@@ -19,7 +19,7 @@ from graph.ingest.people import PersonMention
 
 # folded trigger → (class, label, slug); the first that matches wins
 TRIGGERS = [
-    (r"hoi nghi truc tuyen", "OnlineConference", "Hội nghị trực tuyến", "hoi-nghi-truc-tuyen"),
+    (r"hoi nghi (?:[a-z]+ ){0,2}truc tuyen", "OnlineConference", "Hội nghị trực tuyến", "hoi-nghi-truc-tuyen"),
     (r"hoi nghi (?:can bo chu chot )?quan triet", "Conference", "Hội nghị quán triệt", "hoi-nghi-quan-triet"),
     (r"hoi nghi (?:so ket|tong ket)", "Conference", "Hội nghị sơ kết, tổng kết", "hoi-nghi-so-ket-tong-ket"),
     (r"hoi nghi (?:trien khai|phoi hop|giao ban)", "Conference", "Hội nghị triển khai", "hoi-nghi-trien-khai"),
@@ -78,6 +78,9 @@ def find_event(a: Article, dates: list[DateMention], orgs: list[Org], people: li
     order = {t[3]: i for i, t in enumerate(TRIGGERS)}
     hits.sort(key=lambda h: (not dated(h), a.paragraph_of(h[0]), order[h[4]], h[0]))
     start, end, cls, label, kind = hits[0]
+    if cls == "Conference" and re.search(r"(?<![a-z])(?:hinh thuc truc tuyen|hoi nghi truc tuyen|diem cau)(?![a-z])", f):
+        # "được tổ chức bằng hình thức trực tuyến", or a headline calling it online: the conference is online
+        cls, label, kind = "OnlineConference", "Hội nghị trực tuyến", "hoi-nghi-truc-tuyen"
     ev = EventMention(cls, label, kind, Span(start, end))
     para = a.paragraph_span(start)
     sentence = a.sentence_of(start)
@@ -123,7 +126,8 @@ def find_event(a: Article, dates: list[DateMention], orgs: list[Org], people: li
         if s == sentence or _DISSEMINATE.search(f[s.start:d.span.start]):
             ev.documents.append((d, d.span))
     # attendance: "gần 200 đồng chí", "hơn hai trăm đại biểu" in the trigger's paragraph
-    m = _COUNT.search(f, para.start, para.end)
+    near = a.paragraphs[a.paragraph_of(start) - 1:a.paragraph_of(start) + 2]
+    m = _COUNT.search(f, para.start, near[-1].end)
     if m:
         n = parse_number(m.group(2))
         if n and n > 1:

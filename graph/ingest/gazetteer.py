@@ -46,6 +46,8 @@ class Gazetteer:
     numbers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # documentNumber → IRIs
     iris: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # IRI → its Vietnamese prefLabel or full name
+    doc_types: dict[str, str] = field(default_factory=dict)  # document IRI → type slug
+    titles: dict[str, str] = field(default_factory=dict)  # document IRI → its Vietnamese title
 
     @property
     def id_base(self) -> str:
@@ -73,6 +75,12 @@ class Gazetteer:
                     self.names.setdefault(s, o.value)
             elif p == dv + "documentNumber" and isinstance(o, ox.Literal):
                 self.numbers[o.value].add(s)
+            elif p == dv + "documentType" and isinstance(o, ox.NamedNode):
+                self.doc_types[s] = o.value.rsplit("/", 1)[-1]
+            elif p == dv + "title" and isinstance(o, ox.Literal) and o.language == "vi":
+                # not a label: documents share titles ("Quy chế công tác dân vận của hệ thống chính trị" is
+                # the title of 290-QĐ/TW, 23-QĐ/TW and the provinces' rules alike)
+                self.titles.setdefault(s, o.value)
 
     def kind(self, iri: str) -> str:
         return iri[len(self.id_base):].split("/", 1)[0]

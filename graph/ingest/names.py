@@ -171,14 +171,13 @@ CENTRAL = [
      "Ban Chấp hành Trung ương Đảng", "CentralCommittee"),
     (r"bo chinh tri", "bo-chinh-tri", "Bộ Chính trị", "Politburo"),
     (r"ban bi thu(?: trung uong dang)?", "ban-bi-thu", "Ban Bí thư Trung ương Đảng", "Secretariat"),
-    (r"(?<!uy ban )mat tran to quoc viet nam|(?<!uy ban )mttq viet nam", "mat-tran-to-quoc-viet-nam",
-     "Mặt trận Tổ quốc Việt Nam", "FatherlandFront"),
+    # the Front itself: "Mặt trận Tổ quốc (Việt Nam)", "MTTQ", not a local committee ("Ủy ban MTTQ tỉnh …")
+    (r"(?<!uy ban )(?<!ub )(?:mat tran to quoc|mttq)(?: viet nam)?(?!\s+(?:tinh|thanh pho|tp|huyen|quan|xa|phuong|thi xa)(?![a-z]))",
+     "mat-tran-to-quoc-viet-nam", "Mặt trận Tổ quốc Việt Nam", "FatherlandFront"),
     (r"dang uy khoi cac co quan (?:trung uong|tw)", "dang-uy-khoi-cac-co-quan-trung-uong",
      "Đảng ủy Khối các cơ quan Trung ương", "PartyCommittee"),
     (r"dang bo khoi cac co quan (?:trung uong|tw)", "dang-bo-khoi-cac-co-quan-trung-uong",
      "Đảng bộ Khối các cơ quan Trung ương", "PartyOrganizationBloc"),
-    (r"chinh phu", "chinh-phu", "Chính phủ", "StateBody"),
-    (r"quoc hoi", "quoc-hoi", "Quốc hội", "StateBody"),
 ]
 STATE = [(r"uy ban nhan dan|ubnd", "Ủy ban nhân dân", "ubnd", "PeoplesCommittee"),
          (r"hoi dong nhan dan|hdnd", "Hội đồng nhân dân", "hdnd", "PeoplesCouncil"),
@@ -204,6 +203,8 @@ def _committee(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None
         end = place.span.end if place else m.end()
         if place is None:
             place = ctx.province if key in ("tinh uy", "thanh uy") else ctx.district
+            if key == "thanh uy" and place is not None and place.slug not in _PROVINCE_CITIES:
+                return None  # "các huyện, thị, thành ủy": a city's committee in a province, not the province's
         if place is None:
             return None
         head = COMMITTEES[key]

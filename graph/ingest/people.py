@@ -30,6 +30,9 @@ ROLES = [
     (r"chu nhiem(?= uy ban kiem tra| ubkt)", "chu-nhiem", "Chủ nhiệm", "Chair of commission"),
     (r"uy vien|uv", "uy-vien", "Ủy viên", "Member"),
 ]
+# roles that name their body themselves
+IMPLIED = {"bi-thu-trung-uong": ("Ban Bí thư Trung ương Đảng", "ban-bi-thu", "Secretariat")}
+_MEMBER_OF = re.compile(r"(tinh|thanh|huyen|quan) uy vien(?![a-z])\s*")
 ROLE_RE = [(re.compile(r"(?:" + p + r")(?![a-z0-9])\s*"), s, vi, en) for p, s, vi, en in ROLES]
 _TVTU = re.compile(r"(?:uv\s*)?(tvtu|tvtu|tvthu|btvtu)(?![a-z])")
 _HONORIFIC = re.compile(r"(?:dong chi|d/c|ong|ba)\s+$")
@@ -124,10 +127,26 @@ def read_posts(a: Article, pos: int, gaz: Gazetteer, ctx: Context, stop: int) ->
             posts.append(PostMention(Role("uy-vien", "Ủy viên", "Member"), org, Span(pos, tvtu.end())))
             pos = tvtu.end()
             continue
+        member = _MEMBER_OF.match(f, pos)
+        if member:  # "Tỉnh ủy viên": a member of the committee the article is about
+            from graph.ingest.names import _committee_named
+            place = ctx.province if member.group(1) in ("tinh", "thanh") else ctx.district
+            if place is None:
+                break
+            head = {"tinh": "Tỉnh ủy", "thanh": "Thành ủy", "huyen": "Huyện ủy", "quan": "Quận ủy"}[member.group(1)]
+            org = _committee_named(head, place, Span(pos, member.end()))
+            posts.append(PostMention(Role("uy-vien", "Ủy viên", "Member"), org, Span(pos, member.end())))
+            pos = member.end()
+            continue
         role = _read_role(f, pos)
         if role is None:
             break
         role, after = role
+        if role.slug in IMPLIED:
+            label, key, cls = IMPLIED[role.slug]
+            posts.append(PostMention(role, Org(label, key, cls, Span(pos, after)), Span(pos, after)))
+            pos = after
+            continue
         org = read_org(a, after, gaz, ctx)
         if org is None or org.span.end > stop:
             break

@@ -57,6 +57,7 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     if pub is not None:
         c.describe(dv("publisher"), pub)
 
+    _credits(c, article, gaz)
     ex = _Extraction(c, gaz, article, art_date)
     ctx = find_context(article, gaz)
     ex.ctx = ctx
@@ -71,6 +72,9 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     for p in people:
         ex.person(p, event_iri)
     doc_iris = {}
+    for d in docs:  # one IRI per document: the year of any dated mention names them all
+        if d.date and d.date.year and d.date.year_from_text:
+            ex.doc_years.setdefault(d.key, d.date.year)
     for d in docs:
         doc_iris[id(d)] = ex.document(d)
     for r in find_relations(article, docs):
@@ -86,6 +90,31 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
         label = m.name if m.iri else f'Phong trào thi đua "{m.name}"'
         c.add(node, SKOS.prefLabel, Literal(label, lang="vi"), m.span, CONF["movement"])
     return c
+
+
+_BYLINE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){1,3}")
+_PHOTO = re.compile(r"(?<![^\W\d_])Ảnh\s*:\s*([^\W\d_]+(?: [^\W\d_]+){1,3})\s*(?:/|$|\n|\))")
+
+
+def _credits(c: Candidate, article: Article, gaz: Gazetteer) -> None:
+    """The author's byline (a line of two to four capitalized words after the body, often in capitals) and
+    "Ảnh: Name/Agency" photo credits: people, with dv:author / dv:photoCredit on the source."""
+    def person(name: str, span: Span, prop: str) -> None:
+        name = " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+        link = gaz.lookup(name, "person")
+        node = URIRef(link.iri) if link.iri else iri("person", slug(name))
+        c.add(node, RDF.type, dv("Person"), span, 0.6, Link(link.iri, round(link.score * 0.9, 2)) if link.iri else link)
+        c.add(node, dv("fullName"), Literal(gaz.names.get(link.iri, name) if link.iri else name, lang="vi"), span, 0.6)
+        c.describe(dv(prop), node)
+    for p in article.paragraphs[3:]:
+        text = article.text[p.start:p.end].strip()
+        if len(text) <= 30 and _BYLINE.fullmatch(text) and all(w[0].isupper() for w in text.split()):
+            start = p.start + article.text[p.start:p.end].index(text)
+            person(text, Span(start, start + len(text)), "author")
+            break
+    for m in _PHOTO.finditer(article.text):
+        if all(w[0].isupper() for w in m.group(1).split()):
+            person(m.group(1), Span(m.start(1), m.end(1)), "photoCredit")
 
 
 def _is_headline(text: str) -> bool:
@@ -141,6 +170,8 @@ class _Extraction:
         self.c, self.gaz, self.article, self.art_date = c, gaz, article, art_date
         self.ctx = Context()
         self.number = c.source_slug[:3]
+        self.doc_years: dict[str, int] = {}
+        self.doc_nodes: dict[str, URIRef] = {}
 
     # ---------------------------------------------------------------- places and organizations
     def place(self, p: Place) -> URIRef:
@@ -212,7 +243,7 @@ class _Extraction:
             return self.document(d.refers_to)
         link = self._doc_link(d)
         place = self.ctx.province.slug if self.ctx.province else None
-        year = d.date.year if d.date and d.date.year and d.date.year_from_text else d.year
+        year = self.doc_years.get(d.key) or d.year
         if d.number and not d.state:
             num, level = d.number.split("-", 1)[0], slug(d.level or "")
             local = f"{d.type}-{int(num):d}-{level}" if num.isdigit() else f"{d.type}-{slug(num)}-{level}"
@@ -226,7 +257,9 @@ class _Extraction:
         if year and not (local.endswith(str(year))):
             local += f"-{year}"
         node = URIRef(link.iri) if link.iri else iri("document", local if not link.alternatives else f"{local}-{self.number}")
-        conf = CONF["number"] if d.number else (CONF["short-linked"] if link.iri else CONF["short"])
+        node = self.doc_nodes.setdefault(d.key, node)
+        conf = CONF["number"] if d.number and not d.inferred else (CONF["short-linked"] if link.iri or d.inferred
+                                                                      else CONF["short"])
         cls = d.cls
         if link.iri and d.number is None:
             known = self.gaz.types.get(link.iri, set()) & {"PartyDocument", "StateDocument", "Document"}
@@ -240,6 +273,8 @@ class _Extraction:
             known_numbers = [n for n, iris in self.gaz.numbers.items() if link.iri in iris]
             if known_numbers:
                 c.add(node, dv("documentNumber"), Literal(known_numbers[0]), d.span, conf)
+            elif link.iri in self.gaz.titles:
+                c.add(node, dv("title"), Literal(self.gaz.titles[link.iri], lang="vi"), d.span, conf)
         else:
             c.add(node, dv("documentNumber"), Literal(d.short), d.span, conf)
         if d.date is not None:
@@ -257,6 +292,8 @@ class _Extraction:
 
     def _doc_link(self, d: DocMention) -> Link:
         gaz = self.gaz
+        if d.linked:
+            return Link(d.linked, 0.9)
         if d.number:
             found = sorted(gaz.numbers.get(d.number, set()))
         else:
