@@ -173,11 +173,16 @@ class _Extraction:
         self.doc_years: dict[str, int] = {}
         self.doc_nodes: dict[str, URIRef] = {}
 
+    def mint(self, kind: str, slug_: str) -> URIRef:
+        """A new IRI by the slug rule; when the graph already has that IRI for something this is not (an
+        ambiguous link, a namesake), the source's number tells them apart."""
+        return iri(kind, slug_ if not self.gaz.by_slug(kind, slug_) else f"{slug_}-{self.number}")
+
     # ---------------------------------------------------------------- places and organizations
     def place(self, p: Place) -> URIRef:
         known = self.gaz.by_slug("place", p.slug)
         link = Link(known, 1.0) if known else self.gaz.lookup(p.label, "place")
-        node = URIRef(link.iri) if link.iri else iri("place", p.slug if not link.alternatives else f"{p.slug}-{self.number}")
+        node = URIRef(link.iri) if link.iri else self.mint("place", p.slug)
         if not known and link.iri:
             pass
         self.c.add(node, RDF.type, dv(self._place_class(node, p)), p.span, CONF["place"], link)
@@ -192,7 +197,7 @@ class _Extraction:
     def org(self, o: Org) -> URIRef:
         known = self.gaz.by_slug("organization", o.slug)
         link = Link(known, 1.0) if known else self.gaz.lookup(o.label, "organization")
-        node = URIRef(link.iri) if link.iri else iri("organization", o.slug if not link.alternatives else f"{o.slug}-{self.number}")
+        node = URIRef(link.iri) if link.iri else self.mint("organization", o.slug)
         cls = o.cls
         if link.iri:  # keep the class the graph gives it (our class from the name is coarser)
             known_cls = self.gaz.types.get(link.iri, set())
@@ -213,8 +218,7 @@ class _Extraction:
         link = self.gaz.lookup(p.name, "person")
         if link.iri:
             link = Link(link.iri, round(link.score * 0.9, 2))  # a name alone: a namesake is possible
-        node = URIRef(link.iri) if link.iri else iri("person", p.slug if not link.alternatives
-                                                     and not self.gaz.by_slug("person", p.slug) else f"{p.slug}-{self.number}")
+        node = URIRef(link.iri) if link.iri else self.mint("person", p.slug)
         self.c.add(node, RDF.type, dv("Person"), p.span, CONF["person"], link)
         name = self.gaz.names.get(link.iri, p.name) if link.iri else p.name
         self.c.add(node, dv("fullName"), Literal(name, lang="vi"), p.span, CONF["person"])
@@ -256,7 +260,7 @@ class _Extraction:
             local = f"{d.type}-{d.short}" + (f"-{place}" if place else "")
         if year and not (local.endswith(str(year))):
             local += f"-{year}"
-        node = URIRef(link.iri) if link.iri else iri("document", local if not link.alternatives else f"{local}-{self.number}")
+        node = URIRef(link.iri) if link.iri else self.mint("document", local)
         node = self.doc_nodes.setdefault(d.key, node)
         conf = CONF["number"] if d.number and not d.inferred else (CONF["short-linked"] if link.iri or d.inferred
                                                                       else CONF["short"])
