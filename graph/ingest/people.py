@@ -72,7 +72,10 @@ def find_names(a: Article, taken: list[Span] = (), places: set[str] = frozenset(
     """Runs of 2–5 capitalized words led by a family name, not inside a body's name (``taken``) nor a
     place the graph or the article names (``places``, folded)."""
     t, f = a.text, a.folded
-    words = [w for w in _NAME_WORD.finditer(t) if not any(s.start <= w.start() < s.end for s in taken)]
+    covered = bytearray(len(t) + 1)
+    for s in taken:
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+    words = [w for w in _NAME_WORD.finditer(t) if not covered[w.start()]]
     spans, i = [], 0
     while i < len(words):
         w = words[i]
