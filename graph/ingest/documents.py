@@ -128,7 +128,10 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
 
 _AFTER_DATE = re.compile(r"\s*,?\s*(?:\(?\s*)?(?:ban hanh\s+)?(?:ngay\s*)?$")
 _ISSUER = re.compile(r"[\s,)]*(?:ngay\s+[\d/ thangm-]+\s*)?[\s,)]*cua\s+")
-_TITLE = re.compile(r"\s*,?\s*(?:cua\s+[^,;.()]{3,60}?\s+)?(?:ve\s+(?:viec\s+)?)([^\n;()“”\"]{6,160}?)(?=[;.()\n“”\"]|,\s|\s+(?:cua|ngay|va|da|duoc|nham|voi)\s|$)")
+_TITLE = re.compile(r"\s*,?\s*(?:cua\s+[^,;.()]{3,60}?\s+)?(?:ve\s+(?:viec\s+)?)(?=\S)")
+# where a title written after "về" ends: punctuation that closes a clause, another document, a verb
+_TITLE_END = re.compile(rf"[;.()\n“”\"]|,\s*ngay\s|\s+(?:va|cung|,)\s*(?:{_TYPE_WORD}|{_CODE})\s|"
+                        r"\s+(?:da|duoc|nham|voi|dong thoi|tai)\s|$")
 _QUOTED = re.compile(r"\s*,?\s*(?:ve\s+)?[“\"]([^”\"\n]{6,200})[”\"]")
 
 
@@ -159,11 +162,13 @@ def _details(d: DocMention, a: Article, dates: list[DateMention], gaz: Gazetteer
         d.title, d.title_span = q.group(1).strip(), Span(q.start(1), q.end(1))
         return
     m = _TITLE.match(f, end)
-    if m and m.end(1) <= sentence.end:
-        title = t[m.start(1):m.end(1)].strip(" ,")
-        if title:
+    if m:
+        stop = _TITLE_END.search(f, m.end(), sentence.end + 1)
+        close = stop.start() if stop else sentence.end
+        title = t[m.end():close].strip(" ,")
+        if 6 <= len(title) <= 200:  # longer: the sentence ran on, not a title
             d.title = title[0].upper() + title[1:]
-            d.title_span = Span(m.start(1), m.start(1) + len(t[m.start(1):m.end(1)].rstrip(" ,")))
+            d.title_span = Span(m.end(), m.end() + len(t[m.end():close].rstrip(" ,")))
 
 
 ISSUER_LEVELS = {"PartyCommittee": None, "Politburo": "TW", "CentralCommittee": "TW", "Secretariat": "TW"}

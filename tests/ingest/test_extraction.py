@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
+from rdflib import namespace as ns
 
 from graph.ingest import article_from_bytes, ingest, read_article
 from graph.ingest.candidate import DV, ID
@@ -41,9 +42,9 @@ def test_day_and_month_without_a_year_stay_without_one():
     g = candidate.graph()
     event = next(g.subjects(RDF.type, URIRef(DV + "Conference")))
     assert g.value(event, URIRef(DV + "startDate")) is None
-    assert g.value(event, URIRef(DV + "startMonthDay")) == Literal("--05-11", datatype=XSD.gMonthDay)
+    assert g.value(event, URIRef(DV + "startMonthDay")) == Literal("--05-11", datatype=ns.XSD.gMonthDay)
     assert g.value(event, URIRef(DV + "partOfDay")) == URIRef(DV + "Afternoon")
-    assert not [o for o in g.objects(None, None) if isinstance(o, Literal) and o.datatype == XSD.date]
+    assert not [o for o in g.objects(None, None) if isinstance(o, Literal) and o.datatype == ns.XSD.date]
 
 
 def test_the_year_comes_from_the_article_date_when_the_text_has_none():
