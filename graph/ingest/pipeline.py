@@ -52,7 +52,7 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     if art_date:
         c.describe(dv("datePublished"), Literal(art_date.isoformat(), datatype=XSD.date))
     if url:
-        c.describe(URIRef(SCHEMA + "url"), URIRef(url))
+        c.describe(URIRef(SCHEMA + "url"), URIRef(_checked_iri(url, "--url")))
     pub = _publisher(c, gaz, publisher, article)
     if pub is not None:
         c.describe(dv("publisher"), pub)
@@ -122,6 +122,12 @@ def _is_headline(text: str) -> bool:
     return len(text) <= 220 and not text.endswith((".", "…", "!", "?"))
 
 
+def _checked_iri(text: str, option: str) -> str:
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+        raise ConfigError(f"{option} {text!r} is not an http(s) address: give it without spaces or <>\"{{}}|^`.")
+    return text
+
+
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -136,7 +142,7 @@ def _next_number(gaz: Gazetteer) -> int:
 
 def _publisher(c: Candidate, gaz: Gazetteer, name: str | None, article: Article) -> URIRef | None:
     if name and re.match(r"https?://", name):
-        return URIRef(name)
+        return URIRef(_checked_iri(name, "--publisher"))
     span = None
     if not name:
         # "(Thanhuytphcm.vn) - …": the lead names the site

@@ -102,6 +102,8 @@ def test_cli_exit_2_on_bad_input_and_writes_nothing(run_danvan, tmp_path):
     assert r.returncode == 2 and "missing.txt" in r.stderr
     r = run_danvan("ingest", ARTICLE, "--date", "14/6/2022")
     assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+    r = run_danvan("ingest", ARTICLE, "--url", "https://example.org/a b>")
+    assert r.returncode == 2 and "--url" in r.stderr
 
 
 def test_cli_writes_a_candidate_that_builds_with_the_curated_sources(run_danvan, tmp_path):
