@@ -13,11 +13,16 @@ from graph.errors import ConfigError
 from graph.ingest.article import Article, Span
 from graph.ingest.candidate import SCHEMA, Candidate, dv, iri
 from graph.ingest.dates import DateMention, dateline, find_dates
+from graph.ingest.english import org_en, place_en
 from graph.ingest.documents import DocMention, find_documents, find_relations
 from graph.ingest.events import EventMention, find_event, find_movements
 from graph.ingest.gazetteer import Gazetteer, Link, packaged, slug
 from graph.ingest.names import Context, Org, Place, find_context, find_orgs
 from graph.ingest.people import PersonMention, find_people
+
+EVENT_EN = {"hoi-nghi-truc-tuyen": "Online conference", "hoi-nghi-quan-triet": "Conference to disseminate documents",
+            "hoi-nghi-so-ket-tong-ket": "Review conference", "hoi-nghi-trien-khai": "Conference to roll out documents",
+            "khao-sat": "Survey visit", "hoi-nghi": "Conference"}
 
 # How sure each rule is, measured on the development corpus (docs/ingest-evaluation.md)
 CONF = {"number": 0.97, "short-linked": 0.75, "short": 0.5, "org": 0.9, "place": 0.9, "person": 0.9,
@@ -194,6 +199,8 @@ class _Extraction:
         self.c.add(node, RDF.type, dv(self._place_class(node, p)), p.span, CONF["place"], link)
         name = self.gaz.names.get(str(node), p.label)
         self.c.add(node, SKOS.prefLabel, Literal(name, lang="vi"), p.span, CONF["place"])
+        if not link.iri:
+            self.c.add(node, SKOS.prefLabel, Literal(place_en(p), lang="en"), p.span, CONF["place"])
         return node
 
     def _place_class(self, node: URIRef, p: Place) -> str:
@@ -212,6 +219,9 @@ class _Extraction:
         self.c.add(node, RDF.type, dv(cls), o.span, CONF["org"], link)
         name = self.gaz.names.get(link.iri, o.label) if link.iri else o.label
         self.c.add(node, SKOS.prefLabel, Literal(name, lang="vi"), o.span, CONF["org"])
+        english = org_en(o) if not link.iri else None
+        if english:
+            self.c.add(node, SKOS.prefLabel, Literal(english, lang="en"), o.span, CONF["org"])
         if o.parent is not None:
             self.c.add(node, dv("subOrganizationOf"), self.org(o.parent), o.span, CONF["org"])
         if o.place is not None and cls in ("PartyCommittee", "PeoplesCommittee", "PeoplesCouncil", "FatherlandFront",
@@ -339,6 +349,8 @@ class _Extraction:
         where = ev.place or self.ctx.district or self.ctx.province
         label = f"{ev.label} ({where.label})" if where else ev.label
         c.add(node, SKOS.prefLabel, Literal(label, lang="vi"), span, CONF["event"])
+        english = EVENT_EN[ev.kind] + (f" ({place_en(where)})" if where else "")
+        c.add(node, SKOS.prefLabel, Literal(english, lang="en"), span, CONF["event"])
         if ev.date:
             dspan = Span(ev.date.start, ev.date.end)
             if ev.date.iso:
@@ -372,6 +384,7 @@ class _Extraction:
             cp = iri("connection-point", f"{stem}-{place.slug}")
             c.add(cp, RDF.type, dv("ConnectionPoint"), pspan, CONF["event"])
             c.add(cp, SKOS.prefLabel, Literal(f"Điểm cầu {place.state_ref}", lang="vi"), pspan, CONF["event"])
+            c.add(cp, SKOS.prefLabel, Literal(f"{place_en(place)} connection point", lang="en"), pspan, CONF["event"])
             c.add(cp, dv("pointLocation"), pl, pspan, CONF["event"])
             c.add(node, dv("connectionPoint"), cp, pspan, CONF["event"])
         if ev.point_count:

@@ -110,3 +110,12 @@ def test_tphcm_spellings_are_one_organization():
     orgs = facts_of(candidate.graph())["organizations"]
     assert {"thanh-uy-tphcm", "ban-dan-van-thanh-uy-tphcm", "ubnd-tphcm"} <= orgs
     assert not [o for o in orgs if "hcm" in o and "tphcm" not in o]
+
+
+def test_minted_bodies_get_an_english_name_too():
+    candidate, _ = _candidate("03-nghe-an-truc-tuyen")
+    g = candidate.graph()
+    pref = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    english = lambda slug: {str(o) for o in g.objects(URIRef(ID + "organization/" + slug), pref) if o.language == "en"}
+    assert english("ban-dan-van-tinh-uy-nghe-an") == {"Mass Mobilization Board of the Nghe An Provincial Party Committee"}
+    assert english("ubnd-huyen-nghi-loc") == {"Nghi Loc District People's Committee"}
