@@ -111,6 +111,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     _store_arg(e)
     e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("ingest", help="read a news article and write a candidate source with evidence")
+    i.add_argument("article", metavar="ARTICLE.txt", type=Path, help="the article's plain text (UTF-8)")
+    i.add_argument("--url", help="the article's address (schema:url)")
+    i.add_argument("--publisher", help="the publisher: a name the graph knows (e.g. SGGP) or an IRI")
+    i.add_argument("--date", metavar="YYYY-MM-DD", help="the publication date (else the article's dateline)")
+    i.add_argument("--headline", help="the headline (else the article's first line)")
+    i.add_argument("-o", "--output", metavar="CANDIDATE.ttl", type=Path, help="write to a file instead of standard output")
+    _sources_arg(i)
+    i.set_defaults(func=cmd_ingest)
     return p
 
 
@@ -378,6 +388,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         export(store, args.format, sys.stdout.buffer)
         sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from graph.ingest import ingest, read_article
+    from graph.ingest.gazetteer import from_files
+
+    files = _source_files(args).get("sources")
+    candidate = ingest(read_article(args.article), url=args.url, publisher=args.publisher, date=args.date,
+                       headline=args.headline, gazetteer=from_files(files) if files else None)
+    text = candidate.turtle()
+    if args.output:
+        tmp = Path(str(args.output) + ".part")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, args.output)
+        finally:
+            tmp.unlink(missing_ok=True)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

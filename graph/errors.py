@@ -115,3 +115,12 @@ class QueryTooLarge(QueryError):
 
 class QueryTooComplex(QueryError):
     """A query nests deeper than the documented limit (Oxigraph's recursive parser would overflow)."""
+
+
+class IngestInputError(DanvanError):
+    """An article given to ``danvan ingest`` cannot be read as text: not UTF-8, binary, empty or too large."""
+
+    def __init__(self, path: str, message: str):
+        self.path = str(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")

@@ -1,0 +1,124 @@
+"""What the graph already holds, indexed for linking: every entity's labels (prefLabel, altLabel, full
+name, document number), its classes, and the document numbers, read from the curated sources (or any
+other set of source files, e.g. a built store's inputs).
+
+Linking is by folded label (lower case, no marks): one entity with that label is a link (score 1.0 when
+the label matches with its diacritics, 0.9 when only folded); several are ambiguous, and the caller mints
+a new IRI and lists them as alternatives — never a silent merge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from graph import resources, settings
+from graph.ingest.article import fold
+from graph.load import Packaged, parse_file
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABELS = {SKOS + "prefLabel", SKOS + "altLabel"}
+
+
+def slug(name: str) -> str:
+    """The project's slug rule (docs/sources.md): marks dropped, đ → d, lower case, anything else '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+@dataclass(frozen=True)
+class Link:
+    iri: str | None  # None: nothing in the graph; mint
+    score: float
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass
+class Gazetteer:
+    labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # folded label → IRIs
+    exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # NFC label → IRIs
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    numbers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # documentNumber → IRIs
+    iris: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # IRI → its Vietnamese prefLabel or full name
+    doc_types: dict[str, str] = field(default_factory=dict)  # document IRI → type slug
+    titles: dict[str, str] = field(default_factory=dict)  # document IRI → its Vietnamese title
+
+    @property
+    def id_base(self) -> str:
+        return settings.CANONICAL_BASE + "id/"
+
+    def add(self, triples: Iterable[ox.Triple]) -> None:
+        dv = settings.CANONICAL_BASE + "ontology#"
+        base = settings.base_iri()
+        for t in triples:
+            if not isinstance(t.subject, ox.NamedNode):
+                continue
+            s = t.subject.value
+            if base != settings.CANONICAL_BASE and s.startswith(base):  # the loader moved it: move it back
+                s = settings.CANONICAL_BASE + s[len(base):]
+            if not s.startswith(self.id_base):
+                continue
+            self.iris.add(s)
+            p, o = t.predicate.value, t.object
+            if p == RDF_TYPE and isinstance(o, ox.NamedNode):
+                self.types[s].add(o.value.rsplit("#", 1)[-1])
+            elif isinstance(o, ox.Literal) and (p in _LABELS or p == dv + "fullName"):
+                self.labels[fold(o.value)].add(s)
+                self.exact[o.value].add(s)
+                if p != SKOS + "altLabel" and o.language == "vi":
+                    self.names.setdefault(s, o.value)
+            elif p == dv + "documentNumber" and isinstance(o, ox.Literal):
+                self.numbers[o.value].add(s)
+            elif p == dv + "documentType" and isinstance(o, ox.NamedNode):
+                self.doc_types[s] = o.value.rsplit("/", 1)[-1]
+            elif p == dv + "title" and isinstance(o, ox.Literal) and o.language == "vi":
+                # not a label: documents share titles ("Quy chế công tác dân vận của hệ thống chính trị" is
+                # the title of 290-QĐ/TW, 23-QĐ/TW and the provinces' rules alike)
+                self.titles.setdefault(s, o.value)
+
+    def kind(self, iri: str) -> str:
+        return iri[len(self.id_base):].split("/", 1)[0]
+
+    def lookup(self, label: str, kind: str, classes: set[str] | None = None) -> Link:
+        """Entities of ``kind`` (the IRI path segment: organization, person, place…) labelled ``label``."""
+        def keep(iris: set[str]) -> set[str]:
+            return {i for i in iris if self.kind(i) == kind and (not classes or self.types[i] & classes)}
+
+        exact = keep(self.exact.get(label, set()))
+        folded = keep(self.labels.get(fold(label), set()))
+        if len(exact) == 1 and len(folded) <= 1:
+            return Link(next(iter(exact)), 1.0)
+        if len(folded) == 1:
+            return Link(next(iter(folded)), 0.9)
+        if len(folded) > 1:
+            return Link(None, round(1 / len(folded), 2), tuple(sorted(folded)))
+        return Link(None, 0.0)
+
+    def by_slug(self, kind: str, slug_: str) -> str | None:
+        iri = f"{self.id_base}{kind}/{slug_}"
+        return iri if iri in self.iris else None
+
+    def of_class(self, cls: str) -> list[str]:
+        return sorted(i for i, t in self.types.items() if cls in t)
+
+    def label_of(self, iri: str) -> list[str]:
+        return [label for label, iris in self.exact.items() if iri in iris]
+
+
+def from_files(paths: Iterable) -> Gazetteer:
+    g = Gazetteer()
+    for path in paths:
+        g.add(parse_file(path))
+    return g
+
+
+@lru_cache(maxsize=1)
+def packaged() -> Gazetteer:
+    """The curated sources shipped with the package (the graph `danvan build` builds by default)."""
+    return from_files(Packaged(p, "graph/sources") for p in resources.source_files())
