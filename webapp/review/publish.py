@@ -83,9 +83,11 @@ def _namer(data: ox.Store | None, lang: str):
     """Names for the validation report, from the data that was validated (as `danvan build` prints it)."""
     from webapp.describe import display_names
     from webapp.entity import compact
+    from webapp.urls import split_entity_iri
 
     def name(iri: str) -> str:
         found = display_names(data, {iri}, lang) if data is not None else {}
-        return found.get(iri) or compact(iri)
+        ours = split_entity_iri(iri)
+        return found.get(iri) or (f"{ours[0]}/{ours[1]}" if ours else compact(iri))
 
     return name
