@@ -99,7 +99,7 @@ def test_paste_review_publish_and_the_public_site(review_server, client, stub, v
     assert "diễn ra ngày 05/11/2026" in text
     assert "w3id.org" not in text and "dv:" not in text
     # each fact's evidence highlighted in the article at its offsets
-    marks = re.findall(r'<mark[^>]*data-facts="([^"]+)"[^>]*>([^<]*)</mark>', page)
+    marks = re.findall(r'<mark data-facts="([^"]+)">(?:<span class="anchor" id="ev-\w+"></span>)*([^<]*)</mark>', page)
     marked = {words for _, words in marks}
     for words in ("Sáng 5/11/2026", "Trần Thị Mai", "Quyết định số 23-QĐ/TW", "ngày 31/7/2021"):
         assert any(words in m for m in marked), words

@@ -121,8 +121,8 @@ def sentence(t: ox.Triple, name: Namer) -> Markup:
 @dataclass
 class Paragraph:
     number: int
-    # (text, fact keys that cite it, the key whose evidence starts here: the anchor a fact links to)
-    parts: list[tuple[str, list[str], str | None]] = field(default_factory=list)
+    # (text, fact keys that cite it, keys whose evidence starts here: the anchors a fact's quote links to)
+    parts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
 
 def highlighted(text: str, facts: list[cand.Fact]) -> list[Paragraph]:
@@ -141,10 +141,9 @@ def highlighted(text: str, facts: list[cand.Fact]) -> list[Paragraph]:
                 paragraphs.append(Paragraph(paragraphs[-1].number + 1))
             continue
         keys = sorted({k for s, e, k in spans if s <= a and b <= e})
-        anchor = next((k for k in keys if k not in anchored), None)
-        if anchor:
-            anchored.add(anchor)
-        paragraphs[-1].parts.append((piece, keys, anchor))
+        anchors = [k for k in keys if k not in anchored]
+        anchored.update(anchors)
+        paragraphs[-1].parts.append((piece, keys, anchors))
     return [p for p in paragraphs if p.parts]
 
 
