@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -100,16 +101,11 @@ class ReviewFolder:
             target = self.root / slug
             with self._lock:
                 if target.exists():
-                    for name in (ARTICLE, CANDIDATE, STATE):
-                        (target / name).unlink(missing_ok=True)
-                    target.rmdir()
+                    shutil.rmtree(target)
                 os.replace(staging, target)
             return Item(slug, target)
         finally:
-            if staging.exists():
-                for f in staging.iterdir():
-                    f.unlink()
-                staging.rmdir()
+            shutil.rmtree(staging, ignore_errors=True)
 
     def update(self, item: Item, change) -> dict:
         """Apply ``change(state) -> None`` to the item's state and write it atomically."""

@@ -110,10 +110,9 @@ def sentence(t: ox.Triple, name: Namer) -> Markup:
     template = SENTENCES[name.lang].get(local or "", SENTENCES[name.lang]["other"])
     s = name.term(t.subject)
     o = name.term(t.object)
-    if local == "type":
-        o = Markup('<span class="kind">{}</span>').format(name(t.object.value).lower()) if isinstance(t.object, ox.NamedNode) else o
-    text = escape(template).replace("{s}", s).replace("{o}", o).replace("{p}", escape(name(p)))
-    return Markup(text[:1].upper() + text[1:]) if not text.startswith("<") else Markup(text)
+    if local == "type" and isinstance(t.object, ox.NamedNode):
+        o = Markup('<span class="kind">{}</span>').format(name(t.object.value))
+    return Markup(escape(template).replace("{s}", s).replace("{o}", o).replace("{p}", escape(name(p))))
 
 
 # ------------------------------------------------------------------------------ evidence in the article
