@@ -27,7 +27,7 @@ import importlib.util, sys
 spec = importlib.util.spec_from_file_location("graph.ingest", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-sys.modules["graph.ingest"] = module
+sys.modules["graph.ingest"] = sys.modules["graph.ingest.gazetteer"] = module
 from graph.cli import main
 sys.exit(main(sys.argv[2:]))
 """

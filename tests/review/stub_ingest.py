@@ -1,6 +1,8 @@
-"""A stand-in for ``graph.ingest.ingest`` while the extractor is built elsewhere: for the invented article
-below it returns the candidate the extractor is meant to write (the contract's format: a source node, the
-facts, one evidence node per fact with code-point offsets, a confidence, link scores and alternatives).
+"""A stand-in for ``graph.ingest`` while the extractor is built on another branch, with the calls the
+review surface makes (``read_article``, ``ingest(article, …).turtle()``, ``gazetteer.from_files``): for the
+invented article below it returns the candidate the extractor is meant to write (the contract's format: a
+source node, the facts, one evidence node per fact with code-point offsets, a confidence, link scores and
+alternatives), so the review's tests do not depend on how well the extractor reads.
 
 The article is the team's own invented text, not a seed article. Loaded by path (tests/review/conftest.py),
 and installed as ``graph.ingest`` in the review server the tests start.
@@ -23,7 +25,8 @@ Sáng 5/11/2026, Ban Dân vận Thành ủy tổ chức hội nghị quán tri�
 Đồng chí Trần Thị Mai, Phó Bí thư Huyện ủy Bình Chánh, trình bày chuyên đề về dân vận khéo ở cơ sở.
 
 Hội nghị có 150 đại biểu tham dự.""")
-SLUG = "2026-11-06-binh-chanh-quan-triet-" + hashlib.sha256(ARTICLE.encode()).hexdigest()[:8]
+SHA = hashlib.sha256(ARTICLE.encode()).hexdigest()
+SLUG = f"900-{SHA[:16]}"  # the extractor's rule: the next source number, the text's hash
 EVENT = "e:2026-11-05-quan-triet-qd-23-binh-chanh"
 POST = "post:tran-thi-mai--pho-bi-thu--huyen-uy-binh-chanh"
 
@@ -69,12 +72,33 @@ def paragraph_of(text: str, offset: int) -> int:
     return text[:offset].count("\n\n") + 1
 
 
-def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, graph_store=None) -> str:
+class Candidate(str):
+    def turtle(self) -> str:
+        return str(self)
+
+
+def read_article(path) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def from_files(paths) -> list:
+    """``graph.ingest.gazetteer.from_files``: the stub links nothing, so it only keeps the paths."""
+    return list(paths)
+
+
+def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, gazetteer=None) -> Candidate:
+    assert all(str(p).endswith(".ttl") for p in gazetteer or [])
+    return Candidate(candidate(text, url=url, publisher=publisher, date=date, headline=headline))
+
+
+def candidate(text: str, *, url=None, publisher=None, date=None, headline=None) -> str:
     text = unicodedata.normalize("NFC", text)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     out = [PREFIXES, f"""s:{SLUG} a dv:NewsArticleSource ;
     dv:headline "{headline or HEADLINE}"@vi ; dv:publisher o:bao-thu-nghiem ;
-    dv:datePublished "{date or DATE}"^^xsd:date ; schema:url <{url or URL}> ; dv:articleSha256 "{sha}" .
+    dv:datePublished "{date or DATE}"^^xsd:date ; schema:url <{url or URL}> ; dv:articleSha256 "{sha}" ;
+    dv:seedFile "900_{sha[:16]}.txt" .
 """, SUPPORT]
     for n, (s, p, o, words, confidence, score, alternatives) in enumerate(FACTS, start=1):
         start = text.find(words)

@@ -1,13 +1,12 @@
 """The candidate model on its own: facts and evidence read from the contract's format, the reviewed
-source made from decisions (edits, re-links, what rejected facts take with them), the highlighted
-article, and the shape that lets a reviewed article name its text by SHA-256."""
+source made from decisions (edits, re-links, what rejected facts take with them), and the highlighted
+article."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from graph import load, reason, validate
 from graph.errors import SourceContentError
 from webapp.review import candidate as cand
 from webapp.review import reading
@@ -20,7 +19,7 @@ EVENT = ID + "event/2026-11-05-quan-triet-qd-23-binh-chanh"
 @pytest.fixture
 def candidate(tmp_path, stub) -> cand.Candidate:
     path = tmp_path / "candidate.ttl"
-    path.write_text(stub.ingest(stub.ARTICLE), encoding="utf-8")
+    path.write_text(stub.candidate(stub.ARTICLE), encoding="utf-8")
     return cand.read(path)
 
 
@@ -88,7 +87,7 @@ def test_the_highlighted_article_is_the_article(candidate, stub):
 
 
 def test_a_candidate_must_describe_one_source_and_state_what_its_evidence_cites(tmp_path, stub):
-    text = stub.ingest(stub.ARTICLE)
+    text = stub.candidate(stub.ARTICLE)
     two = tmp_path / "two.ttl"
     two.write_text(text + '\ns:other a dv:NewsArticleSource ; dv:headline "x"@vi .\n', encoding="utf-8")
     with pytest.raises(SourceContentError, match="exactly one source"):
@@ -100,20 +99,16 @@ def test_a_candidate_must_describe_one_source_and_state_what_its_evidence_cites(
         cand.read(unstated)
 
 
-def test_a_news_article_names_its_seed_file_or_its_texts_hash(tmp_path):
-    head = """@prefix dv: <https://w3id.org/danvan/ontology#> . @prefix s: <https://w3id.org/danvan/id/source/> .
-    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-    s:a a dv:NewsArticleSource ; dv:headline "Bài a"@vi ; dv:datePublished "2026-11-06"^^xsd:date """
-
-    def findings(tail: str) -> list:
-        path = tmp_path / "a.ttl"
-        path.write_text(head + tail + " .\n", encoding="utf-8")
-        store = ox.Store()
-        sources = load.load(store, sources=[path])
-        reason.materialize(store)
-        return [f for f in validate.validate(store, sources).findings if f.severity == "Violation"]
-
-    assert findings('; dv:articleSha256 "' + "ab" * 32 + '"') == []
-    assert findings('; dv:seedFile "900_0123456789abcdef.txt"') == []
-    missing = findings("")
-    assert len(missing) == 1 and "SHA-256" in missing[0].message()
+def test_sentences_read_values_as_a_person_would(candidate):
+    name = reading.Namer(candidate, None, "vi")
+    event = ox.NamedNode(EVENT)
+    flag = ox.Triple(event, ox.NamedNode(DV + "attendeeCountIsApproximate"),
+                     ox.Literal("true", datatype=ox.NamedNode(cand.XSD + "boolean")))
+    day = ox.Triple(event, ox.NamedNode(DV + "startMonthDay"),
+                    ox.Literal("--11-05", datatype=ox.NamedNode(cand.XSD + "gMonthDay")))
+    label = "Hội nghị quán triệt Quyết định 23-QĐ/TW tại huyện Bình Chánh"
+    assert reading.sentence(flag, name).striptags() == f"Số người dự {label} là ước lượng: có"
+    assert reading.sentence(day, name).striptags() == f"{label} diễn ra ngày 05/11 (không rõ năm)"
+    english = reading.Namer(candidate, None, "en")
+    speaker = by_predicate(candidate)["speaker"].triple
+    assert reading.sentence(speaker, english).striptags().startswith("Trần Thị Mai spoke at Conference on decision")

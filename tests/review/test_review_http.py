@@ -183,3 +183,17 @@ def test_the_public_site_has_no_review_surface(store_dir, stub):
     for path in ("/review/", "/review/login", f"/review/items/{stub.SLUG}", "/review/static/review.css"):
         assert public.get(path).status_code == 404, path
     assert public.post("/review/login", data={"token": "x"}).status_code in (404, 405)
+
+
+def test_accepting_the_rest_leaves_decided_facts_alone(review_server, client, stub):
+    client.login()
+    assert paste(client, stub).status_code == 303
+    keys = keys_by_predicate(review_server, stub)
+    decide(client, stub, keys["dateIssued"], "reject")
+    item = f"/review/items/{stub.SLUG}"
+    assert client.post(f"{item}/accept-undecided", {"csrf_token": client.csrf(item)}).status_code == 303
+    import json
+
+    status = json.loads((review_server.folder / stub.SLUG / "state.json").read_text(encoding="utf-8"))["decisions"]["status"]
+    assert status.pop(keys["dateIssued"]) == "rejected"
+    assert set(status.values()) == {"accepted"} and len(status) == len(stub.FACTS) - 1

@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from graph.errors import ConfigError, SourceContentError
 from webapp.review import candidate as cand
@@ -87,14 +88,15 @@ class ReviewFolder:
             return None
         return Item(slug, path)
 
-    def add(self, text: str, candidate_turtle: str) -> Item:
-        """Keep a pasted article and its candidate under the candidate source's slug (replacing an
-        earlier paste of the same article, whose decisions no longer apply)."""
+    def add(self, text: str, extract: Callable[[Path], str]) -> Item:
+        """Keep a pasted article and the candidate ``extract(article_path)`` makes of it, under the
+        candidate source's slug (replacing an earlier paste of the same article, whose decisions no
+        longer apply)."""
         staging = self.root / f".new-{os.getpid()}-{threading.get_ident()}"
         staging.mkdir(parents=True, exist_ok=True)
         try:
             (staging / ARTICLE).write_text(unicodedata.normalize("NFC", text), encoding="utf-8")
-            (staging / CANDIDATE).write_text(candidate_turtle, encoding="utf-8")
+            (staging / CANDIDATE).write_text(extract(staging / ARTICLE), encoding="utf-8")
             slug = cand.read(staging / CANDIDATE).slug
             if not _SLUG.match(slug):
                 raise SourceContentError(str(staging / CANDIDATE), f"source slug {slug!r} is not a safe name")

@@ -28,7 +28,9 @@ SENTENCES = {
         "dateIssued": "{s} ban hành ngày {o}", "replaces": "{s} thay thế {o}", "basedOn": "{s} căn cứ {o}",
         "concretizes": "{s} cụ thể hóa {o}", "documentType": "{s} thuộc loại {o}", "fullName": "{s} có họ tên “{o}”",
         "prefLabel": "{s} có tên “{o}”", "subOrganizationOf": "{s} trực thuộc {o}", "jurisdiction": "{s} phụ trách địa bàn {o}",
-        "activeIn": "{s} diễn ra tại {o}", "participant": "{o} tham gia {s}",
+        "activeIn": "{s} diễn ra tại {o}", "participant": "{o} tham gia {s}", "chair": "{o} chủ trì {s}",
+        "startMonthDay": "{s} diễn ra ngày {o} (không rõ năm)", "issuedMonthDay": "{s} ban hành ngày {o} (không rõ năm)",
+        "attendeeCountIsApproximate": "Số người dự {s} là ước lượng: {o}",
         "other": "{s} — {p}: {o}",
     },
     "en": {
@@ -42,10 +44,13 @@ SENTENCES = {
         "dateIssued": "{s} was issued on {o}", "replaces": "{s} replaces {o}", "basedOn": "{s} is based on {o}",
         "concretizes": "{s} concretizes {o}", "documentType": "{s} is of type {o}", "fullName": "{s} is named “{o}”",
         "prefLabel": "{s} is called “{o}”", "subOrganizationOf": "{s} is part of {o}", "jurisdiction": "{s} serves {o}",
-        "activeIn": "{s} is active in {o}", "participant": "{o} takes part in {s}",
+        "activeIn": "{s} is active in {o}", "participant": "{o} takes part in {s}", "chair": "{o} chaired {s}",
+        "startMonthDay": "{s} took place on {o} (year unknown)", "issuedMonthDay": "{s} was issued on {o} (year unknown)",
+        "attendeeCountIsApproximate": "The attendance of {s} is approximate: {o}",
         "other": "{s} — {p}: {o}",
     },
 }
+_YES_NO = {"vi": {True: "có", False: "không"}, "en": {True: "yes", False: "no"}}
 _STANDARD = {cand.RDF + "type": "type", "http://www.w3.org/2004/02/skos/core#prefLabel": "prefLabel"}
 
 
@@ -85,7 +90,15 @@ class Namer:
         if isinstance(term, ox.NamedNode):
             return Markup('<span class="entity">{}</span>').format(self(term.value))
         if isinstance(term, ox.Literal):
-            value = format_date(term) if term.datatype and term.datatype.value == cand.XSD + "date" else term.value
+            kind = term.datatype.value if term.datatype else ""
+            if kind == cand.XSD + "date":
+                value = format_date(term)
+            elif kind == cand.XSD + "boolean":
+                value = _YES_NO[self.lang][term.value in ("true", "1")]
+            elif kind == cand.XSD + "gMonthDay" and len(term.value) == 7:  # --MM-DD
+                value = f"{term.value[5:7]}/{term.value[2:4]}"
+            else:
+                value = term.value
             return Markup('<span class="value">{}</span>').format(value)
         return escape(str(term))
 

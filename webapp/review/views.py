@@ -13,6 +13,7 @@ from graph.errors import DanvanError, StoreError
 from webapp.i18n import current_lang, pick
 from webapp.review import auth, publish, reading
 from webapp.review import candidate as cand
+from webapp.review.extract import ExtractorMissing, extract
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -38,7 +39,7 @@ STRINGS = {
         "no_ingest": "Chưa cài bộ trích dữ kiện (graph.ingest); hãy chạy `danvan ingest` và đặt kết quả vào thư mục rà soát.",
         "mismatch": "Bài trong thư mục không khớp mã băm mà bản đề xuất ghi: vị trí bằng chứng có thể lệch.",
         "applies": "Áp dụng cho mọi dữ kiện nhắc tới thực thể này.", "linked": "liên kết hiện tại",
-        "reviewer": "Người rà soát", "back": "Danh sách bài",
+        "reviewer": "Người rà soát", "back": "Danh sách bài", "accept_rest": "Chấp nhận mọi dữ kiện chưa quyết định",
     },
     "en": {
         "title": "Fact review", "signin": "Sign in", "name": "Reviewer's name", "token": "Reviewer token",
@@ -58,7 +59,7 @@ STRINGS = {
         "no_ingest": "The fact extractor (graph.ingest) is not installed; run `danvan ingest` and put its output in the review folder.",
         "mismatch": "The article in the folder does not match the hash the candidate records: evidence offsets may be off.",
         "applies": "Applies to every fact that mentions this entity.", "linked": "current link",
-        "reviewer": "Reviewer", "back": "Articles",
+        "reviewer": "Reviewer", "back": "Articles", "accept_rest": "Accept every undecided fact",
     },
 }
 
@@ -146,20 +147,16 @@ def new():
     if form["url"] and not form["url"].startswith(("http://", "https://")):
         errors.append(t["bad_url"])
     if not errors:
+        meta = {k: v or None for k, v in form.items()}
+        sources = Path(current_app.config["DANVAN_SOURCES"])
         try:
-            from graph.ingest import ingest
-        except ImportError:
+            item = folder().add(text, lambda article: extract(article, sources, **meta))
+        except ExtractorMissing:
             errors.append(t["no_ingest"])
+        except DanvanError as e:
+            errors.append(str(e))
         else:
-            try:
-                turtle = ingest(text, url=form["url"] or None, publisher=form["publisher"] or None,
-                                date=form["date"] or None, headline=form["headline"] or None,
-                                graph_store=live_store())
-                item = folder().add(text, turtle)
-            except DanvanError as e:
-                errors.append(str(e))
-            else:
-                return redirect(url_for("review.item", slug=item.slug), 303)
+            return redirect(url_for("review.item", slug=item.slug), 303)
     return render_template("review/new.html", form=form, errors=errors, text=text), 400
 
 
@@ -234,6 +231,21 @@ def decide(slug: str, key: str):
 
     folder().update(it, change)
     return redirect(url_for("review.item", slug=slug, _anchor=f"fact-{key}"), 303)
+
+
+@bp.post("/items/<slug>/accept-undecided")
+def accept_undecided(slug: str):
+    """Accept every fact not decided yet (long candidates: reject the wrong ones, then accept the rest)."""
+    it = _item_or_404(slug)
+    keys = [f.key for f in it.candidate().facts]
+
+    def change(state: dict) -> None:
+        status = state.setdefault("decisions", {}).setdefault("status", {})
+        for key in keys:
+            status.setdefault(key, "accepted")
+
+    folder().update(it, change)
+    return redirect(url_for("review.item", slug=slug, _anchor="outcome"), 303)
 
 
 @bp.post("/items/<slug>/links")
