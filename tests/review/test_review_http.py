@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-import pytest
 import requests
 
 from webapp.review import candidate as cand
@@ -157,7 +156,7 @@ def test_paste_review_publish_and_the_public_site(review_server, client, stub, v
     assert "Phó Bí thư" in person and "Huyện ủy Bình Chánh" in person and stub.HEADLINE in person
 
 
-def test_a_failed_build_keeps_the_sources_and_the_live_store(review_server, client, stub):
+def test_a_failed_build_keeps_the_sources_and_the_live_store(review_server, client, stub, visible_text):
     client.login()
     assert paste(client, stub).status_code == 303  # a fresh paste: earlier decisions are gone
     keys = keys_by_predicate(review_server, stub)
@@ -169,9 +168,12 @@ def test_a_failed_build_keeps_the_sources_and_the_live_store(review_server, clie
     item = f"/review/items/{stub.SLUG}"
     assert client.post(f"{item}/publish", {"csrf_token": client.csrf(item)}).status_code == 303
     page = client.get(item).text
-    report = re.search(r'<pre class="report">(.*?)</pre>', page, re.S).group(1)
+    report = visible_text(re.search(r'<ul class="report">(.*?)</ul>', page, re.S).group(1))
     assert "Bản dựng không đạt" in page
-    assert "Violation: post/tran-thi-mai--pho-bi-thu--huyen-uy-binh-chanh" in report and f"{stub.SLUG}.ttl" in report
+    # the violation first, in Vietnamese, naming the post and the reviewed source's file
+    assert report.startswith("Vi phạm")
+    assert "post/tran-thi-mai--pho-bi-thu--huyen-uy-binh-chanh: Chức vụ có đúng một chức danh" in report.split("Cảnh báo")[0]
+    assert f"{stub.SLUG}.ttl" in report and "Violation" not in report
     assert {p.name: p.read_bytes() for p in review_server.sources.glob("*.ttl")} == sources_before
     assert review_server.store.resolve() == live_before
 

@@ -27,7 +27,7 @@ class Outcome:
     build_id: str | None = None
     triples: int | None = None
     facts: int = 0
-    report: str | None = None  # what failed, in the page's language
+    report: list[dict] | None = None  # what failed: {"severity", "text"} per finding, in the page's language
 
 
 def provenance(c: cand.Candidate, reviewer: str, when: datetime) -> list[ox.Triple]:
@@ -63,11 +63,22 @@ def publish(c: cand.Candidate, d: cand.Decisions, reviewer: str, sources: Path, 
         result = build(store, sources=sorted(sources.glob("*.ttl")), wait=True)
     except ValidationFailed as e:
         _restore(target, previous)
-        return Outcome(False, target, facts=accepted, report=e.result.summary(_namer(e.store, lang), lang))
+        return Outcome(False, target, facts=accepted, report=findings(e.result, _namer(e.store, lang), lang))
     except DanvanError as e:
         _restore(target, previous)
-        return Outcome(False, target, facts=accepted, report=str(e))
+        return Outcome(False, target, facts=accepted, report=[{"severity": "Violation", "text": str(e)}])
     return Outcome(True, target, result.build_id, result.triples, accepted)
+
+
+def findings(result, name, lang: str) -> list[dict]:
+    """One line per finding (as `danvan build` prints them, without its verdict and CLI hints),
+    violations first."""
+    groups: dict[tuple, list] = {}
+    for f in result.findings:
+        groups.setdefault(f.group(), []).append(f)
+    lines = [{"severity": m[0].severity, "text": m[0].readable(name, lang).removeprefix(m[0].severity + ": ")}
+             for m in groups.values()]
+    return sorted(lines, key=lambda line: line["severity"] != "Violation")
 
 
 def _restore(target: Path, previous: bytes | None) -> None:

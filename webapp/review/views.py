@@ -40,6 +40,7 @@ STRINGS = {
         "mismatch": "Bài trong thư mục không khớp mã băm mà bản đề xuất ghi: vị trí bằng chứng có thể lệch.",
         "applies": "Áp dụng cho mọi dữ kiện nhắc tới thực thể này.", "linked": "liên kết hiện tại",
         "reviewer": "Người rà soát", "back": "Danh sách bài", "accept_rest": "Chấp nhận mọi dữ kiện chưa quyết định",
+        "violation": "Vi phạm", "warning": "Cảnh báo", "info": "Thông tin",
     },
     "en": {
         "title": "Fact review", "signin": "Sign in", "name": "Reviewer's name", "token": "Reviewer token",
@@ -60,6 +61,7 @@ STRINGS = {
         "mismatch": "The article in the folder does not match the hash the candidate records: evidence offsets may be off.",
         "applies": "Applies to every fact that mentions this entity.", "linked": "current link",
         "reviewer": "Reviewer", "back": "Articles", "accept_rest": "Accept every undecided fact",
+        "violation": "Violation", "warning": "Warning", "info": "Info",
     },
 }
 
