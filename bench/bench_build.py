@@ -37,7 +37,8 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
 # Sections other scripts write into the same file (bench/bench_endpoint.py): kept as they are.
-KEPT_HEADINGS = ("## SPARQL endpoint overhead", "## Entity pages on a hub", "## Search")
+KEPT_HEADINGS = ("## SPARQL endpoint overhead", "## Entity pages on a hub", "## Search",
+                 "## Publishing a review (`danvan review`)")
 
 
 def _kept_sections() -> str:

@@ -121,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("-o", "--output", metavar="CANDIDATE.ttl", type=Path, help="write to a file instead of standard output")
     _sources_arg(i)
     i.set_defaults(func=cmd_ingest)
+
+    r = sub.add_parser("review", help="the authenticated review surface: candidates → accept/reject/edit → "
+                                      "reviewed source → build (needs DANVAN_REVIEW_TOKEN)")
+    r.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, loopback)")
+    r.add_argument("--port", type=int, default=8081, help="port (default 8081)")
+    r.add_argument("--dir", type=Path, default=None, metavar="DIR",
+                   help="the review folder: pasted articles and their candidates (default $DANVAN_REVIEW_DIR, "
+                        "else ~/.local/share/danvan/review)")
+    r.add_argument("--sources", metavar="DIR", type=Path, default=None,
+                   help="the sources folder reviewed articles are written to and built from (default the packaged "
+                        "graph/sources)")
+    _store_arg(r)
+    r.set_defaults(func=cmd_review)
     return p
 
 
@@ -408,6 +421,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             tmp.unlink(missing_ok=True)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import waitress
+
+    from graph import resources
+    from webapp.review import create_review_app
+    from webapp.review.folder import default_dir
+
+    sources = args.sources if args.sources is not None else Path(str(resources.files("graph.sources")))
+    review_dir = args.dir if args.dir is not None else default_dir()
+    store_dir = _store_dir(args)
+    app = create_review_app({"DANVAN_REVIEW_TOKEN": os.environ.get("DANVAN_REVIEW_TOKEN", ""),
+                             "DANVAN_REVIEW_DIR": str(review_dir), "DANVAN_SOURCES": str(sources),
+                             "DANVAN_STORE": str(store_dir), "HOST": args.host})
+    print(f"danvan: review surface on http://{args.host}:{args.port}/review/ — folder {review_dir}, "
+          f"sources {sources}, store {store_dir} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=4, ident="danvan-review")
     return EXIT_OK
 
 
