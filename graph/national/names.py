@@ -72,9 +72,11 @@ def of_en(unit: Unit) -> str:
 
 def party_committee_vi(unit: Unit) -> str:
     """"Tỉnh ủy Hà Nam", "Thành ủy Thành phố Hồ Chí Minh", "Huyện ủy Củ Chi", "Quận ủy Quận 5",
-    "Thị ủy …", "Đảng ủy xã …"."""
+    "Thành ủy thành phố Thủ Đức", "Thị ủy …", "Đảng ủy xã …"."""
     if unit.level == "commune":
         return f"Đảng ủy {in_text(unit)}"
+    if unit.level == "district" and unit.kind == "Thành phố":
+        return f"Thành ủy {in_text(unit)}"  # "Thành ủy thành phố Thủ Đức": not the province's Thành ủy
     prefix = {"Tỉnh": "Tỉnh ủy", "Thành phố": "Thành ủy", "Quận": "Quận ủy", "Huyện": "Huyện ủy",
               "Thị xã": "Thị ủy"}[unit.kind]
     name = unit.name if (_numbered(unit) or unit.short == "Hồ Chí Minh") else unit.short

@@ -13,6 +13,7 @@ import importlib.metadata
 import importlib.util
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def _data_folder() -> Path:
 
 def _named(name: str, kinds: tuple[str, ...]) -> tuple[str, str]:
     """(name, type word): the name with its type word spelt as the State spells it (the package writes
-    one "Thành Phố Bắc Kạn")."""
+    one "Thành Phố Bắc Kạn"), in NFC like every text of the graph."""
+    name = unicodedata.normalize("NFC", name)
     for k in kinds:
         if name[: len(k) + 1].casefold() == (k + " ").casefold():
             return k + name[len(k):], k
