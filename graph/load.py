@@ -19,6 +19,7 @@ from typing import Union
 import pyoxigraph as ox
 
 from graph import resources, settings
+from graph.national import source as national
 from graph.errors import SourceContentError, SourceSyntaxError
 
 PathLike = Union[str, os.PathLike, Traversable]
@@ -64,11 +65,16 @@ def load(
 ) -> list[LoadedSource]:
     """Parse ``ontology`` into the ontology graph and each of ``sources`` into its own graph.
 
-    Defaults to the packaged files (:mod:`graph.resources`). Raises :class:`SourceSyntaxError` or
+    Defaults to the packaged files (:mod:`graph.resources`) and the national reference data
+    (:mod:`graph.national`). Raises :class:`SourceSyntaxError` or
     :class:`SourceContentError`; nothing is written unless every file passes.
     """
     ontology = [Packaged(p, "ontology") for p in resources.ontology_files()] if ontology is None else list(ontology)
-    sources = [Packaged(p, "graph/sources") for p in resources.source_files()] if sources is None else list(sources)
+    if sources is None:
+        # the packaged files and the national reference data generated from its package (DANVAN_NATIONAL)
+        sources = [Packaged(p, "graph/sources") for p in resources.source_files()] + national.default_sources()
+    else:
+        sources = list(sources)
 
     ontology_graph = ox.NamedNode(settings.ontology_graph())
     ontology_triples = [t for path in ontology for t in parse_file(path)]

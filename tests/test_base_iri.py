@@ -14,7 +14,7 @@ import requests
 
 OTHER = "http://kg.example.org/dv/"
 CANONICAL = "https://w3id.org/danvan/"
-ORG = "organization/ban-dan-van-huyen-uy-cu-chi"
+ORG = "organization/ban-dan-van--huyen-cu-chi--thanh-pho-ho-chi-minh"
 
 
 @pytest.fixture(scope="module")

@@ -41,9 +41,11 @@ def test_non_editable_install_runs_from_anywhere(tmp_path, clean_env):
     probe = run([str(py), "-c", (
         "import json, graph, webapp\n"
         "from graph import resources, named_queries\n"
+        "from graph.national import package as national\n"
         "print(json.dumps({'graph': graph.__file__, 'webapp': webapp.__file__,\n"
         "  'ontology': [str(p) for p in resources.ontology_files()], 'shapes': str(resources.shapes_file()),\n"
         "  'sources': [str(p) for p in resources.source_files()],\n"
+        "  'national': len(national.read().units),\n"
         "  'queries': {n: [(p.name, p.type) for p in q.parameters if p.required]\n"
         "              for n, q in sorted(named_queries.all_queries().items())}}))")], cwd=elsewhere, env=env)
     found = json.loads(probe.stdout)
@@ -54,6 +56,7 @@ def test_non_editable_install_runs_from_anywhere(tmp_path, clean_env):
     assert Path(found["shapes"]).name == "shapes.ttl"
     assert len(found["sources"]) == len(list((REPO / "graph" / "sources").glob("*.ttl"))) > 0
     assert found["queries"], "no named query was installed"
+    assert found["national"] > 14_000  # the installed copy reads the national data's package
 
     store = tmp_path / "store"
     build = run([str(danvan), "build", "--store", str(store)], cwd=elsewhere, env=env)

@@ -56,8 +56,8 @@ def select(store, query: str) -> list[tuple]:
 # ------------------------------------------------------------------------------------------------ wrong
 
 def test_the_councils_standing_board_is_a_state_body_not_a_party_organization(store):
-    board = "o:thuong-truc-hdnd-huyen-ly-nhan"
-    assert ask(store, f"GRAPH {A002} {{ {board} a dv:CouncilStandingBoard ; dv:subOrganizationOf o:hdnd-huyen-ly-nhan }}")
+    board = "o:thuong-truc-hdnd--huyen-ly-nhan--tinh-ha-nam"
+    assert ask(store, f"GRAPH {A002} {{ {board} a dv:CouncilStandingBoard ; dv:subOrganizationOf o:hdnd--huyen-ly-nhan--tinh-ha-nam }}")
     assert ask(store, f"{board} a dv:StateBody , dv:StandingBoard")
     assert not ask(store, f"{board} a dv:PartyOrganization")
     assert not ask(store, f"{board} a dv:LeadershipBody")
@@ -82,16 +82,16 @@ def test_489_has_only_the_title_article_003_gives(store):
 
 def test_001_attendee_groups_and_the_peoples_committees_area(store):
     assert ask(store, f"""GRAPH {A001} {{ {QUAN5} dv:attendee ?g .
-        ?g a dv:AttendeeGroup ; dv:memberRole r:pho-truong-ban ; dv:memberOrganization o:quan-uy-quan-5 }}""")
+        ?g a dv:AttendeeGroup ; dv:memberRole r:pho-truong-ban ; dv:memberOrganization o:cap-uy--quan-5--thanh-pho-ho-chi-minh }}""")
     assert ask(store, f"""GRAPH {A001} {{ {QUAN5} dv:attendee ?g .
-        ?g a dv:AttendeeGroup ; dv:representsUnitsOf pl:quan-5 ; dv:groupSize 14 }}""")
-    assert ask(store, f"GRAPH {A001} {{ o:ubnd-quan-5 dv:jurisdiction pl:quan-5 }}")
+        ?g a dv:AttendeeGroup ; dv:representsUnitsOf pl:quan-5--thanh-pho-ho-chi-minh ; dv:groupSize 14 }}""")
+    assert ask(store, f"GRAPH {A001} {{ o:ubnd--quan-5--thanh-pho-ho-chi-minh dv:jurisdiction pl:quan-5--thanh-pho-ho-chi-minh }}")
 
 
 def test_002_three_ly_nhan_attendee_groups_at_its_connection_point(store):
     rows = select(store, f"""SELECT ?g (GROUP_CONCAT(STRAFTER(STR(?role), "/role/"); separator=" ") AS ?roles) WHERE {{
         GRAPH {A002} {{ cp:2022-01-06-ha-nam-ly-nhan dv:pointAttendee ?g .
-                       ?g a dv:AttendeeGroup ; dv:memberOrganization o:huyen-uy-ly-nhan ; dv:memberRole ?role }}
+                       ?g a dv:AttendeeGroup ; dv:memberOrganization o:cap-uy--huyen-ly-nhan--tinh-ha-nam ; dv:memberRole ?role }}
         }} GROUP BY ?g""")
     roles = sorted(" ".join(sorted(r.split())) for _, r in rows)
     assert roles == ["bi-thu", "bi-thu pho-bi-thu", "pho-truong-ban truong-ban"]
@@ -112,7 +112,7 @@ def test_003_dialogue_rules_and_the_new_countryside(store):
     assert ask(store, f"""GRAPH {A003} {{ {CUCHI} dv:concerns ?rules .
         ?rules dv:documentType dt:qc ; dv:title ?t FILTER (CONTAINS(?t, "đối thoại trực tiếp")) }}""")
     assert ask(store, f"""GRAPH {A003} {{ {CUCHI} dv:concerns ?m .
-        ?m a dv:Movement ; dv:activeIn pl:cu-chi ; skos:prefLabel "Xây dựng nông thôn mới"@vi }}""")
+        ?m a dv:Movement ; dv:activeIn pl:huyen-cu-chi--thanh-pho-ho-chi-minh ; skos:prefLabel "Xây dựng nông thôn mới"@vi }}""")
 
 
 def test_004_grassroots_democracy_rules_and_who_carries_them_out(store):
@@ -120,8 +120,8 @@ def test_004_grassroots_democracy_rules_and_who_carries_them_out(store):
 
 
 def test_000_thu_duc_committee_and_its_city_in_the_articles_graph(store):
-    assert ask(store, f"""GRAPH {A000} {{ o:thanh-uy-thu-duc dv:jurisdiction pl:thu-duc .
-        pl:thu-duc a dv:District ; skos:prefLabel ?name }}""")
+    assert ask(store, f"""GRAPH {A000} {{ o:cap-uy--thanh-pho-thu-duc--thanh-pho-ho-chi-minh dv:jurisdiction pl:thanh-pho-thu-duc--thanh-pho-ho-chi-minh .
+        pl:thanh-pho-thu-duc--thanh-pho-ho-chi-minh a dv:District ; skos:prefLabel ?name }}""")
 
 
 def test_attendees_are_people_organizations_or_groups(store):

@@ -168,6 +168,23 @@ CASES = {
                       ' dv:disseminates d:a . d:b a dv:PartyDocument ; dv:documentNumber "2-QĐ/TW" ; dv:documentType dt:qd ;'
                       ' dv:issuedBy o:tw ; dv:dateIssued "2021-01-01"^^xsd:date ; dv:replaces d:a .')},
         lambda f: f.severity == "Warning" and "no longer in force" in f.message()),
+    # the national reference data's units (graph/national)
+    "unit's code and dates": (
+        {"a": article("a", 'pl:q a dv:District ; skos:prefLabel "Quận X"@vi ; dv:officialCode "774" ; dv:validUntil "2025-06-30"^^xsd:date .')},
+        {"a": article("a", 'pl:q a dv:District ; skos:prefLabel "Quận X"@vi ; dv:officialCode "7740" ; dv:validUntil "2025-06-30"^^xsd:date .')},
+        lambda f: f.path == "dv:officialCode"),
+    "unit ends after it begins": (
+        {"a": article("a", 'pl:q a dv:Commune ; skos:prefLabel "Xã X"@vi ; dv:validFrom "2025-07-01"^^xsd:date ;'
+                      ' dv:validUntil "2026-06-30"^^xsd:date .')},
+        {"a": article("a", 'pl:q a dv:Commune ; skos:prefLabel "Xã X"@vi ; dv:validFrom "2025-07-01"^^xsd:date ;'
+                      ' dv:validUntil "2025-06-30"^^xsd:date .')},
+        lambda f: "before it begins" in f.message()),
+    "a unit becomes part of one that outlives it": (
+        {"a": article("a", 'pl:a a dv:Province ; skos:prefLabel "Tỉnh A"@vi ; dv:validUntil "2025-06-30"^^xsd:date ;'
+                      ' dv:becamePartOf pl:b . pl:b a dv:Province ; skos:prefLabel "Tỉnh B"@vi ; dv:validFrom "2025-07-01"^^xsd:date .')},
+        {"a": article("a", 'pl:a a dv:Province ; skos:prefLabel "Tỉnh A"@vi ; dv:validUntil "2025-06-30"^^xsd:date ;'
+                      ' dv:becamePartOf pl:b . pl:b a dv:Province ; skos:prefLabel "Tỉnh B"@vi ; dv:validUntil "2020-12-31"^^xsd:date .')},
+        lambda f: "cannot have become part of" in f.message()),
 }
 
 

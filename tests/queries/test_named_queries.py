@@ -76,9 +76,9 @@ def test_person_timeline_of_nguyen_huu_hiep(store):
     result = rows(store, "person-timeline")
     posts = {(r["date"], r["organization"].rsplit("/", 1)[-1], r["source"].rsplit("/", 1)[-1])
              for r in result if r["kind"] == "post"}
-    assert ("2022-05-11", "ban-dan-van-thanh-uy-tphcm", "001-46434424e5920920") in posts
-    assert ("2024-03-19", "ban-dan-van-thanh-uy-tphcm", "003-de6e4e026039765c") in posts
-    assert (None, "thanh-uy-thu-duc", "000-a45359dd40c703aa") in posts
+    assert ("2022-05-11", "ban-dan-van--thanh-pho-ho-chi-minh", "001-46434424e5920920") in posts
+    assert ("2024-03-19", "ban-dan-van--thanh-pho-ho-chi-minh", "003-de6e4e026039765c") in posts
+    assert (None, "cap-uy--thanh-pho-thu-duc--thanh-pho-ho-chi-minh", "000-a45359dd40c703aa") in posts
     spoke = [r["item"].rsplit("/", 1)[-1] for r in result if r["kind"] == "spoke at"]
     assert sorted(spoke) == ["2022-05-11-quan-5-quan-triet-van-ban-dan-van", "2024-03-19-khao-sat-dan-van-cu-chi",
                              "tphcm-quan-triet-quy-che-dan-van"]
@@ -149,8 +149,8 @@ def test_facts_a_source_supports(store):
 def test_organization_hierarchy(store):
     result = rows(store, "organization-hierarchy")
     parent = {r["organization"].rsplit("/", 1)[-1]: (r["parent"] or "").rsplit("/", 1)[-1] for r in result}
-    assert parent["ban-dan-van-thanh-uy-tphcm"] == "thanh-uy-tphcm"
-    assert parent["huyen-uy-ly-nhan"] == "tinh-uy-ha-nam"
+    assert parent["ban-dan-van--thanh-pho-ho-chi-minh"] == "cap-uy--thanh-pho-ho-chi-minh"
+    assert parent["cap-uy--huyen-ly-nhan--tinh-ha-nam"] == "cap-uy--tinh-ha-nam"
     assert parent["bo-chinh-tri"] == "ban-chap-hanh-trung-uong"
     assert len(result) == len(set(column(result, "organization")))
 

@@ -145,16 +145,16 @@ def test_event_attendance_approximate(client, visible_text):
 # --------------------------------------------------------------------------------------- organization
 
 def test_organization_hierarchy_drawn_with_parent_and_children(client, visible_text):
-    html = get(client, "/id/organization/ban-thuong-vu-tinh-uy-ha-nam")
+    html = get(client, "/id/organization/ban-thuong-vu--tinh-ha-nam")
     tree = section(html, "hierarchy")
-    parent = tree.index('href="/id/organization/tinh-uy-ha-nam"')
+    parent = tree.index('href="/id/organization/cap-uy--tinh-ha-nam"')
     me = tree.index('<li class="self">')
     assert parent < me and "<ul" in tree[parent:me]  # the entity is nested under its parent
     docs = visible_text(section(html, "org-issued"))
     assert "02-ĐA/TU" in docs and "05-QC/TU" in docs
-    top = get(client, "/id/organization/tinh-uy-ha-nam")
+    top = get(client, "/id/organization/cap-uy--tinh-ha-nam")
     children = section(top, "hierarchy")
-    assert re.search(r'<ul class="children">.*href="/id/organization/ban-thuong-vu-tinh-uy-ha-nam"', children, re.S)
+    assert re.search(r'<ul class="children">.*href="/id/organization/ban-thuong-vu--tinh-ha-nam"', children, re.S)
     people = visible_text(section(top, "org-posts"))
     assert "Đinh Thị Lụa" in people and "Phó Bí thư Thường trực" in people and "06/01/2022" in people
     assert "Hội nghị trực tuyến" in visible_text(section(top, "org-events"))
@@ -194,14 +194,14 @@ def test_every_entity_page_renders_with_query_this_link(client, store):
 # ---------------------------------------------------------------------------------------------- lang
 
 def test_english_labels_and_interface_remembered(client, visible_text):
-    html = get(client, "/id/organization/tinh-uy-ha-nam", lang="en")
+    html = get(client, "/id/organization/cap-uy--tinh-ha-nam", lang="en")
     assert re.search(r"<h1>\s*Ha Nam Provincial Party Committee\s*</h1>", html)
     text = visible_text(html)
     assert "What links here" in text and "Statements about it" in text and "Liên kết đến đây" not in text
     assert "Party committee" in visible_text(re.search(r'<p class="kind">.*?</p>', html, re.S).group(0))
-    again = client.get("/id/organization/tinh-uy-ha-nam", headers=HTML)  # the cookie remembers English
+    again = client.get("/id/organization/cap-uy--tinh-ha-nam", headers=HTML)  # the cookie remembers English
     assert "What links here" in visible_text(again.text)
-    vi = get(client, "/id/organization/tinh-uy-ha-nam", lang="vi")
+    vi = get(client, "/id/organization/cap-uy--tinh-ha-nam", lang="vi")
     assert re.search(r"<h1>\s*Tỉnh ủy Hà Nam\s*</h1>", vi) and "Liên kết đến đây" in visible_text(vi)
     # a person has only a Vietnamese name: English falls back to it
     assert re.search(r"<h1>\s*Nguyễn Hữu Hiệp\s*</h1>", get(client, "/id/person/nguyen-huu-hiep", lang="en"))
