@@ -219,6 +219,7 @@ def peer(base: str, store: Path, work: Path, manifest: dict, runs: int, budget: 
                    check=True, env=clean_env(), timeout=cap)
     result: dict = {"export_s": time.perf_counter() - start, "queries": {}}
     memory = max(1024, min(6144, dump.stat().st_size // (1024 * 1024) * 2))
+    shutil.rmtree(work / "virtuoso", ignore_errors=True)  # a fresh database: never an earlier run's
     with Virtuoso.running(work / "virtuoso", memory_mb=memory, timeout=int(cap)) as v:
         result["load_s"] = v.load_nquads(dump, timeout=cap * 4)
         result["memory_mb"] = memory
@@ -232,11 +233,12 @@ def peer(base: str, store: Path, work: Path, manifest: dict, runs: int, budget: 
                 r = session.post(base + "/sparql", data=text.encode(), timeout=cap, headers={
                     "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
                 r.raise_for_status()
-                return len(r.json()["results"]["bindings"])
+                return r.json()["results"]["bindings"]
 
             def theirs():
-                return len(v.select(adapted))
+                return v.select(adapted)
 
+            answers = {}
             for side, fn in (("embedded", ours), ("virtuoso", theirs)):
                 times, rows = [], None
                 try:
@@ -248,14 +250,22 @@ def peer(base: str, store: Path, work: Path, manifest: dict, runs: int, budget: 
                             times.append(ms)
                         if sum(times) > budget * 1000 * 3 or (i == 0 and ms > budget * 1000):
                             break
-                    row[side] = {"p50": statistics.median(times), "rows": rows, "n": len(times)}
+                    answers[side] = rows
+                    row[side] = {"p50": statistics.median(times), "rows": len(rows), "n": len(times)}
                 except EngineTimeout as e:
                     row[side] = {"dnf": cap, "error": str(e)}
                 except (EngineError, requests.RequestException, KeyError, ValueError) as e:
                     row[side] = {"error": str(e)[:300]}
+            if len(answers) == 2:
+                row["same_answers"] = _answers(answers["embedded"]) == _answers(answers["virtuoso"])
             result["queries"][name] = row
     dump.unlink(missing_ok=True)
     return result
+
+
+def _answers(bindings: list[dict]) -> list[tuple]:
+    """Rows as sorted tuples of (variable, lexical value): order and term typing aside."""
+    return sorted(tuple(sorted((k, v["value"]) for k, v in b.items())) for b in bindings)
 
 
 # ------------------------------------------------------------------------------------------ report
@@ -319,17 +329,19 @@ def section(r: dict) -> str:
     lines += ["", "### Named queries", "",
               "*page*: `/queries/NAME.json` (p50); *embedded* and *Virtuoso*: the same text (parameters bound by "
               "VALUES) over the SPARQL Protocol, `POST /sparql` to `danvan serve` and to Virtuoso's `/sparql`, "
-              "both capped at 10,000 rows; ratio = embedded ÷ Virtuoso (above 1: Virtuoso is faster).", "",
-              "| query | page (ms) | embedded (ms) | Virtuoso (ms) | ratio | rows (embedded / Virtuoso) |",
-              "|---|---:|---:|---:|---:|---|"]
+              "both capped at 10,000 rows; *same answers*: the same rows, order and term types aside; ratio = embedded ÷ Virtuoso (above 1: Virtuoso is faster).", "",
+              "| query | page (ms) | embedded (ms) | Virtuoso (ms) | ratio | rows (embedded / Virtuoso) | same answers |",
+              "|---|---:|---:|---:|---:|---|---|"]
     pq = r.get("peer", {}).get("queries", {})
     for k, v in r["pages"]["queries"].items():
         e, w = pq.get(k, {}).get("embedded", {}), pq.get(k, {}).get("virtuoso", {})
         ratio = f"{e['p50'] / w['p50']:.1f}×" if "p50" in e and "p50" in w and w["p50"] > 0 else "–"
         rows = f"{e.get('rows', '–')} / {w.get('rows', '–')}" if e or w else "–"
+        same = pq.get(k, {}).get("same_answers")
+        same = "yes" if same else "no" if same is False else "–"
         err = w.get("error", "") or "; ".join(pq.get(k, {}).get("virtuoso_changes", []))
         lines.append(f"| `{k}` | {fmt_ms(v)} | {fmt_ms(e) if e else '–'} | {fmt_ms(w) if w else '–'} | {ratio} | "
-                     f"{rows}{' (Virtuoso: ' + err[:160].replace('|', '/') + ')' if err else ''} |")
+                     f"{rows}{' (Virtuoso: ' + err[:160].replace('|', '/') + ')' if err else ''} | {same} |")
     p = r.get("peer", {})
     if "load_s" in p:
         lines += ["", f"Virtuoso 7.2 (Debian `virtuoso-opensource-7`, {p['memory_mb']} MB of buffers, private instance "

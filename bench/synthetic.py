@@ -683,7 +683,7 @@ class Generator:
                     ("dv:seedFile", f'"{i % 1000:03d}_{digest}.txt"'), ("dv:datePublished", day(published)),
                     *([("dv:publisher", local(pub))] if pub else []))
             date_here = when - timedelta(days=copy)  # the second copy is a day off: a conflict
-            pairs = [("a", kind), ("skos:prefLabel", [lit(f"{what} ({place.label})"), lit(f"{en} ({fold(place.label)})", "en")]),
+            pairs = [("a", kind), ("skos:prefLabel", [lit(f"{what} ({place.label})"), lit(f"{en} ({fold(place.label).replace('-', ' ').title()})", "en")]),
                      ("dv:startDate", day(date_here)), ("dv:organizer", local(organizer)), ("dv:location", local(place.iri)),
                      ("dv:speaker", [local(p) for p, _, _ in speakers]), ("dv:attendee", [local(p) for p, _, _ in attendees])]
             if rng.random() < 0.5:

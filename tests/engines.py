@@ -204,7 +204,9 @@ class Virtuoso:
         except OSError:
             shutil.copy(path, target)
         # ld_dir's graph argument only applies to triples without one; N-Quads keep theirs
-        self.isql(f"ld_dir('{self.load_dir}', 'data.nq', 'urn:danvan:no-graph'); rdf_loader_run(); checkpoint;",
+        # the loader skips a file its load_list already holds: forget an earlier load of the same name
+        self.isql(f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{target}'; "
+                  f"ld_dir('{self.load_dir}', 'data.nq', 'urn:danvan:no-graph'); rdf_loader_run(); checkpoint;",
                   timeout=timeout)
         errors = self.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
         if "data.nq" in errors:
