@@ -156,6 +156,15 @@ class Virtuoso:
     def query_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
+    # dba signs in (digest) at these two: updates and the Graph Store Protocol, for loading a build
+    @property
+    def auth_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql-auth"
+
+    @property
+    def store_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
+
     @classmethod
     @contextmanager
     def running(cls, folder: Path | None = None, **kwargs) -> Iterator["Virtuoso"]:
@@ -242,6 +251,81 @@ class Virtuoso:
                 pass
             try:
                 self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        if self._own:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+OXIGRAPH = "oxigraph"  # the server the `oxigraph` PyPI wheel installs beside the venv's python
+
+
+def oxigraph_binary() -> str:
+    import sys
+
+    path = Path(sys.executable).with_name(OXIGRAPH)
+    if not os.access(path, os.X_OK):
+        raise EngineError("Oxigraph server is not installed: `pip install -e '.[test]'` (the oxigraph wheel).")
+    return str(path)
+
+
+class OxigraphServer:
+    """A private Oxigraph server (``oxigraph serve``) on a free loopback port, its data in a folder of its
+    own: ``/query``, ``/update`` and the Graph Store Protocol at ``/store``. No credentials (it has none)."""
+
+    def __init__(self, folder: Path | None = None, *, timeout: int | None = None):
+        self._own = folder is None
+        self.folder = Path(folder or tempfile.mkdtemp(prefix="danvan-oxigraph-"))
+        self.port = free_port()
+        self.timeout = timeout
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    @property
+    def store_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/store"
+
+    @classmethod
+    @contextmanager
+    def running(cls, folder: Path | None = None, **kwargs) -> Iterator["OxigraphServer"]:
+        o = cls(folder, **kwargs)
+        try:
+            o.start()
+            yield o
+        finally:
+            o.stop()
+
+    def start(self, wait: float = 60) -> None:
+        args = [oxigraph_binary(), "serve", "--location", str(self.folder / "data"),
+                "--bind", f"127.0.0.1:{self.port}"]
+        if self.timeout:
+            args += ["--timeout-s", str(self.timeout)]
+        log = open(self.folder / "stdout.log", "wb")
+        self.proc = subprocess.Popen(args, cwd=self.folder, stdin=subprocess.DEVNULL, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise EngineError(f"oxigraph exited with {self.proc.returncode}; see {self.folder}/stdout.log")
+            try:
+                urllib.request.urlopen(self.query_url + "?query=" + urllib.parse.quote("ASK {}"), timeout=2).read()
+                return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        self.stop()
+        raise EngineError(f"Oxigraph server did not answer within {wait:.0f} s; see {self.folder}/stdout.log")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
