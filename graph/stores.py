@@ -186,6 +186,10 @@ class Dialect:
 
     name = "sparql11"
 
+    def adapt(self, text: str) -> str:
+        """The query as this engine answers it like the standard (unchanged here)."""
+        return text
+
     def query_params(self, deadline_s: float | None) -> dict[str, str]:
         """Per-query engine parameters (the engine's own timeout where the Protocol lets us set one)."""
         return {}
@@ -207,6 +211,9 @@ class VirtuosoDialect(Dialect):
 
     name = "virtuoso"
 
+    def adapt(self, text: str) -> str:
+        return guard_date_parts(text)[0]
+
     def query_params(self, deadline_s: float | None) -> dict[str, str]:
         return {"timeout": str(max(1, int(deadline_s * 1000)))} if deadline_s else {}
 
@@ -216,6 +223,28 @@ class VirtuosoDialect(Dialect):
     def timed_out(self, status: int, body: str) -> bool:
         # SR171 "Transaction timed out", S1T00 "timeout" (the SQL states Virtuoso answers an expired query with)
         return "SR171" in body or "S1T00" in body or "S1TAT" in body
+
+
+_DATE_PARTS = {"YEAR", "MONTH", "DAY"}
+
+
+def guard_date_parts(text: str) -> tuple[str, int]:
+    """Virtuoso aborts a whole query when ``YEAR``/``MONTH``/``DAY`` meets an unbound argument ("Function
+    year needs a datetime … not DB_NULL"), where SPARQL leaves that BIND unbound: each ``YEAR(?v)`` becomes
+    ``IF(BOUND(?v), YEAR(?v), ?v)``, which is the standard's answer on every engine. Found by the SPARQL
+    tokenizer (never inside a string, an IRI or a comment). Returns the text and how many were guarded."""
+    from graph.sparql_grammar import tokenize
+
+    tokens = tokenize(text)
+    spans = []
+    for k in range(len(tokens) - 3):
+        word, open_, var, close = tokens[k:k + 4]
+        if (word.kind == "word" and word.text in _DATE_PARTS and open_.text == "(" and var.kind == "var"
+                and close.text == ")"):
+            spans.append((word.offset, close.offset + 1, word.text, var.text))
+    for start, end, fn, v in reversed(spans):
+        text = f"{text[:start]}IF(BOUND({v}), {fn}({v}), {v}){text[end:]}"
+    return text, len(spans)
 
 
 def detect_dialect(headers: dict[str, str]) -> Dialect:
@@ -324,7 +353,7 @@ class RemoteStore:
         if self.dialect is None:  # learn the engine (and its timeout parameter) before the first real query
             self.request(self.endpoint.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
                          data=None, method="GET", accept=RESULTS_ACCEPT)
-        fields: list[tuple[str, str]] = [("query", text)]
+        fields: list[tuple[str, str]] = [("query", self.dialect.adapt(text))]
         if dataset:  # the build's dataset, always named: the engine's own default graph is never used
             _info, graphs = self._build()
             ours = set(graphs)
@@ -463,30 +492,10 @@ def bind_values(text: str, substitutions: dict) -> str:
 
 
 def _where_brace(text: str) -> int | None:
-    """Index of the first ``{`` outside comments, strings and IRIs: a SELECT's outermost group."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<":
-            end = text.find(">", i)
-            if end > 0 and not any(ch.isspace() or ch in '{}"' for ch in text[i + 1:end]):
-                i = end + 1
-                continue
-        if c == "{":
-            return i
-        i += 1
-    return None
+    """Offset of the first ``{`` token (read by the SPARQL tokenizer): a SELECT's outermost group."""
+    from graph.sparql_grammar import tokenize
+
+    return next((t.offset for t in tokenize(text) if t.kind == "punct" and t.text == "{"), None)
 
 
 # ------------------------------------------------------------------------------------------ opening

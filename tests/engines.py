@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -114,22 +113,14 @@ DefaultGraph =
 """
 
 
-_YEAR_OF_VARIABLE = re.compile(r"\bYEAR\(\s*(\?\w+)\s*\)", re.IGNORECASE)
-
-
 def virtuoso_dialect(query: str) -> tuple[str, list[str]]:
-    """The query as Virtuoso 7.2 answers it like the standard, and what was changed.
+    """The query as Virtuoso 7.2 answers it like the standard, and what was changed: the app's own rule
+    (:func:`graph.stores.guard_date_parts`, which :class:`graph.stores.RemoteStore` applies), for the
+    benchmark's direct requests."""
+    from graph.stores import guard_date_parts
 
-    Virtuoso aborts the whole query when a function meets an unbound argument (``YEAR(?date)`` after an
-    OPTIONAL that did not match: "Function year needs a datetime … not DB_NULL"), where SPARQL leaves the
-    BIND unbound; guarding each ``YEAR(?v)`` with ``IF(BOUND(?v), YEAR(?v), ?v)`` restores the standard's
-    answer. Textual, for the trusted named queries of the benchmarks and tests — never for user input.
-    """
-    changes = []
-    adapted, n = _YEAR_OF_VARIABLE.subn(lambda m: f"IF(BOUND({m[1]}), YEAR({m[1]}), {m[1]})", query)
-    if n:
-        changes.append("YEAR(?v) of a possibly unbound ?v guarded with IF(BOUND(?v), …)")
-    return adapted, changes
+    adapted, n = guard_date_parts(query)
+    return adapted, ["YEAR(?v) of a possibly unbound ?v guarded with IF(BOUND(?v), …)"] if n else []
 
 
 class Virtuoso:
