@@ -5,7 +5,7 @@ validate → the embedded store, its search index and dumps in the ``--store`` b
 keeps reading them from), then :func:`publish` copies that build into the engine:
 
 1. every graph of the build — each source's named graph, the inferred graph, the union (the embedded
-   default graph, as :data:`graph.stores.UNION_GRAPH`) and the build's identity (:data:`BUILD_GRAPH`) —
+   default graph, as ``urn:danvan:union:<build_id>``) and the build's identity (:data:`BUILD_GRAPH`) —
    is written with the Graph Store Protocol (``PUT``, N-Triples) into a *staging* graph named
    ``urn:danvan:staging:<build_id>:<n>``, which no query's dataset names, so readers never see it;
 2. ONE SPARQL Update request drops the live graphs the new build no longer has and ``MOVE``s every
@@ -14,8 +14,11 @@ keeps reading them from), then :func:`publish` copies that build into the engine
    switches all graphs at once: a reader sees the previous build or the new one, never a mixture;
 3. if anything fails before the switch, the staging graphs are dropped and the previous build stays live.
 
-The identity graph is moved last within the same request, so whatever reads it (``RemoteStore``) learns
-the new build's graph list together with the new data.
+The identity graph is moved last within the same request. Readers (``RemoteStore``) read it first and
+then name the union graph *of that build* as their default graph, so a query over the default graph sees
+one build even on an engine that commits each operation of the request on its own (Virtuoso, measured by
+tests/stores/test_switch.py); the previous build's union stays until the next switch, for readers that
+still name it. ``GRAPH ?g`` over the sources' graphs is only as atomic as the engine's update request.
 """
 
 from __future__ import annotations
@@ -30,24 +33,27 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.errors import EngineError
-from graph.stores import (BUILD_GRAPH, BUILD_INFO, BUILD_NAMED, STAGING_PREFIX, UNION_GRAPH, Endpoint,
-                          RemoteStore, read_identity)
+from graph.stores import (BUILD_GRAPH, BUILD_INFO, BUILD_NAMED, BUILD_PREVIOUS, BUILD_UNION, STAGING_PREFIX,
+                          UNION_PREFIX, Endpoint, RemoteStore, read_identity)
 
 Progress = Callable[[str], None]
 
 
-def _graphs_of(db: ox.Store) -> dict[str, list[ox.Triple]]:
-    """The build's triples by target graph name (the default graph becomes the union graph)."""
+def _graphs_of(db: ox.Store, union: str) -> dict[str, list[ox.Triple]]:
+    """The build's triples by target graph name (the default graph becomes the build's union graph)."""
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
     for q in db.quads_for_pattern(None, None, None, None):
-        name = UNION_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        name = union if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
         graphs[name].append(q.triple)
     return graphs
 
 
-def _identity_triples(info: dict[str, Any], named: list[str]) -> list[ox.Triple]:
+def _identity_triples(info: dict[str, Any], named: list[str], union: str, previous: str | None) -> list[ox.Triple]:
     subject = ox.NamedNode(BUILD_GRAPH)
-    triples = [ox.Triple(subject, ox.NamedNode(BUILD_INFO), ox.Literal(json.dumps(info, ensure_ascii=False)))]
+    triples = [ox.Triple(subject, ox.NamedNode(BUILD_INFO), ox.Literal(json.dumps(info, ensure_ascii=False))),
+               ox.Triple(subject, ox.NamedNode(BUILD_UNION), ox.NamedNode(union))]
+    if previous is not None:
+        triples.append(ox.Triple(subject, ox.NamedNode(BUILD_PREVIOUS), ox.NamedNode(previous)))
     triples += [ox.Triple(subject, ox.NamedNode(BUILD_NAMED), ox.NamedNode(g)) for g in named]
     return triples
 
@@ -66,18 +72,23 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
                           "(Oxigraph server: http://HOST:PORT/store; Virtuoso: http://HOST:PORT/sparql-graph-crud-auth).")
     info = builds._info(Path(build_dir))
     db = ox.Store.read_only(str(builds.data_path(build_dir)))
-    graphs = _graphs_of(db)
+    union = UNION_PREFIX + info["build_id"]
+    graphs = _graphs_of(db, union)
     del db
-    named = sorted(g for g in graphs if g != UNION_GRAPH)
-    graphs[BUILD_GRAPH] = _identity_triples(info, named)
+    named = sorted(g for g in graphs if g != union)
 
     remote = RemoteStore(endpoint, timeout_s=timeout_s)
     try:
-        _old_info, old_named = read_identity(remote)
+        old = read_identity(remote)
     except EngineError as e:
         if "holds no Dân vận build" not in str(e):
             raise
-        old_named = []
+        old = None
+    old_named = old.graphs if old else []
+    # the live union stays for the readers that still name it; the one before it goes
+    keep = old.union if old and old.union != union else None
+    gone = [old.previous_union] if old and old.previous_union not in (None, union, keep) else []
+    graphs[BUILD_GRAPH] = _identity_triples(info, named, union, keep)
 
     staging = {name: f"{STAGING_PREFIX}{info['build_id']}:{n}" for n, name in enumerate(sorted(graphs))}
     start = time.perf_counter()
@@ -88,7 +99,7 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
                            content_type="application/n-triples")
         say(f"engine: {len(staging)} graphs staged ({time.perf_counter() - start:.2f} s)")
         start = time.perf_counter()
-        remote.request(endpoint.updates, data=switch_update(staging, old_named).encode("utf-8"),
+        remote.request(endpoint.updates, data=switch_update(staging, old_named + gone).encode("utf-8"),
                        content_type="application/sparql-update")
     except BaseException:
         _drop_quietly(remote, endpoint, staging.values())

@@ -13,8 +13,8 @@ remote engine; otherwise the live embedded build under ``--store`` / ``DANVAN_ST
 
 How a build lives in an engine (written by :mod:`graph.remote_load`): every source keeps its named graph
 (its IRI is the source's); the deduplicated union of all graphs — the embedded build's default graph — is
-the graph :data:`UNION_GRAPH`; :data:`BUILD_GRAPH` holds the build's identity (its ``build.json``) and the
-list of its named graphs. Every query is sent with the SPARQL Protocol's dataset parameters —
+a graph of its own per build (``urn:danvan:union:<build_id>``); :data:`BUILD_GRAPH` holds the build's
+identity (its ``build.json``), the list of its named graphs and the name of its union graph. Every query is sent with the SPARQL Protocol's dataset parameters —
 ``default-graph-uri`` = the union graph, ``named-graph-uri`` = the build's graphs — so a query sees the
 same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the union
 of every graph *and* its system graphs) and never sees a staging graph or the bookkeeping graphs.
@@ -45,10 +45,12 @@ from graph.errors import (ConfigError, EngineAuthError, EngineError, QueryError,
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 # The bookkeeping graphs of a build inside an engine (never sent as part of a query's dataset).
-UNION_GRAPH = "urn:danvan:union"
+UNION_PREFIX = "urn:danvan:union:"        # + build id: each build's union has a graph of its own
 BUILD_GRAPH = "urn:danvan:build"
 BUILD_INFO = "urn:danvan:build#info"      # build.json, as one JSON literal
 BUILD_NAMED = "urn:danvan:build#graph"    # one triple per named graph of the build
+BUILD_UNION = "urn:danvan:build#union"    # the build's union graph (the default graph of every query)
+BUILD_PREVIOUS = "urn:danvan:build#previous"  # the union of the build before it (kept for its readers)
 STAGING_PREFIX = "urn:danvan:staging:"
 EMPTY_GRAPH = "urn:danvan:empty"  # names no graph: stands for one the build does not have
 
@@ -278,7 +280,7 @@ class RemoteStore:
         self.timeout_s = timeout_s
         self.refresh_s = refresh_s
         self.dialect: Dialect | None = None
-        self._identity: tuple[float, dict[str, Any], list[str]] | None = None
+        self._identity: tuple[float, Live] | None = None
         handlers: list = []
         if endpoint.user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -355,10 +357,11 @@ class RemoteStore:
                          data=None, method="GET", accept=RESULTS_ACCEPT)
         fields: list[tuple[str, str]] = [("query", self.dialect.adapt(text))]
         if dataset:  # the build's dataset, always named: the engine's own default graph is never used
-            _info, graphs = self._build()
+            live = self._build()
+            graphs = live.graphs
             ours = set(graphs)
             if default_graph is None and named_graphs is None:
-                default_graph, named_graphs = [UNION_GRAPH], graphs
+                default_graph, named_graphs = [live.union], graphs
             else:  # a graph the build does not have is empty, as on the embedded store
                 default_graph = [g if g in ours else EMPTY_GRAPH for g in default_graph or []] or [EMPTY_GRAPH]
                 named_graphs = [g if g in ours else EMPTY_GRAPH for g in named_graphs or []] or [EMPTY_GRAPH]
@@ -409,51 +412,66 @@ class RemoteStore:
         return out
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        return [ox.NamedNode(g) for g in self._build()[1]]
+        return [ox.NamedNode(g) for g in self._build().graphs]
 
     def triples(self) -> int:
-        info = self._build()[0]
+        info = self._build().info
         if "triples" in info:
             return int(info["triples"])
         return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
     def health(self) -> dict[str, Any]:
         try:
-            info, _graphs = self._build(refresh=True)
+            info = self._build(refresh=True).info
         except EngineError as e:
             return {"status": "unavailable", "error": str(e)}
         return {"status": "ok", "triples": info.get("triples"), "build_id": info.get("build_id"),
                 "built_at": info.get("built_at")}
 
     def identity(self, refresh: bool = False) -> dict[str, Any]:
-        return dict(self._build(refresh)[0])
+        return dict(self._build(refresh).info)
 
-    def _build(self, refresh: bool = False) -> tuple[dict[str, Any], list[str]]:
+    def _build(self, refresh: bool = False) -> "Live":
         cached = self._identity
         if cached is not None and not refresh and time.monotonic() - cached[0] < self.refresh_s:
-            return cached[1], cached[2]
-        info, graphs = read_identity(self)
-        self._identity = (time.monotonic(), info, graphs)
-        return info, graphs
+            return cached[1]
+        live = read_identity(self)
+        self._identity = (time.monotonic(), live)
+        return live
 
 
-def read_identity(remote: RemoteStore) -> tuple[dict[str, Any], list[str]]:
-    """The live build's build.json and named graphs, read from :data:`BUILD_GRAPH` in one query (so both
-    come from the same build). :class:`EngineError` when no build was loaded into the engine."""
+@dataclass(frozen=True)
+class Live:
+    """The build live in an engine, as its identity graph says."""
+
+    info: dict[str, Any]
+    graphs: list[str]
+    union: str
+    previous_union: str | None
+
+
+def read_identity(remote: RemoteStore) -> Live:
+    """The live build's build.json, named graphs and union graph, read from :data:`BUILD_GRAPH` in one
+    query (so all come from the same build). :class:`EngineError` when no build was loaded."""
     text = (f"SELECT ?p ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> ?p ?v "
-            f"FILTER(?p IN (<{BUILD_INFO}>, <{BUILD_NAMED}>)) }} }}")
+            f"FILTER(?p IN (<{BUILD_INFO}>, <{BUILD_NAMED}>, <{BUILD_UNION}>, <{BUILD_PREVIOUS}>)) }} }}")
     body, headers = remote._post_query(text, None, dataset=False)
     info: dict[str, Any] | None = None
-    graphs = []
+    graphs, union, previous = [], None, None
     for row in _parse(body, headers):
-        if row["p"].value == BUILD_INFO:
+        p = row["p"].value
+        if p == BUILD_INFO:
             info = json.loads(row["v"].value)
-        else:
+        elif p == BUILD_NAMED:
             graphs.append(row["v"].value)
-    if info is None:
+        elif p == BUILD_UNION:
+            union = row["v"].value
+        else:
+            previous = row["v"].value
+    if info is None or union is None:
         raise EngineError(f"The engine at {_safe(remote.endpoint.query_url)} holds no Dân vận build: load one "
                           f"with `danvan build --endpoint {_safe(remote.endpoint.query_url)}`.")
-    return info, sorted(graphs)
+    return Live(info, sorted(graphs), union, previous)
 
 
 def _media(headers: dict[str, str]) -> str:

@@ -53,6 +53,11 @@ def loader_endpoint(name: str, engine) -> Endpoint:
 
 
 @pytest.fixture(scope="session")
+def loader():
+    return loader_endpoint
+
+
+@pytest.fixture(scope="session")
 def loaded(request, store_dir):
     """name → (engine, its read endpoint), the seed build published into it (engines started on demand)."""
     done: dict[str, tuple] = {}
