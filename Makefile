@@ -25,7 +25,7 @@ run: $(STAMP) assets
 	$(BIN)/danvan build
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP) assets chromium
+test: $(TEST_STAMP) assets chromium virtuoso
 	$(BIN)/python -m pytest
 
 # The folder given must hold sparql11-protocol/ and sparql11-service-description/ (the W3C test suites).
@@ -69,7 +69,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp $(YASGUI)/package.json $(VENDOR)/yasgui.package.json
 	touch $@
 
-# External-engine tests and bench/bench_scale.py start a private Virtuoso (tests/engines.py): Debian's package.
+# The external-engine tests (tests/stores/, tests/test_engines.py) and bench/bench_scale.py start a private
+# Virtuoso (tests/engines.py): Debian's package. Oxigraph server comes with the test extra (the oxigraph wheel).
 virtuoso:
 	@test -x /usr/bin/virtuoso-t || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7; }
 

@@ -199,8 +199,12 @@ def _source_files(args: argparse.Namespace) -> dict:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
+    from graph.remote_load import require_store_url
 
     store_dir = _store_dir(args)
+    engine = _engine(args)
+    if engine is not None:
+        require_store_url(engine)  # before the build, not after it
 
     def waiting(held) -> None:
         who = f"pid {held.pid}, since {held.since}" if held.pid is not None else "another process"
@@ -211,7 +215,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")
-    engine = _engine(args)
     if engine is not None:
         from graph.remote_load import publish
         from graph.stores import _safe

@@ -65,11 +65,7 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     from graph import store as builds
 
     say = progress or (lambda _m: None)
-    if endpoint.store_url is None:
-        from graph.errors import ConfigError
-
-        raise ConfigError("Loading into an engine needs its Graph Store Protocol URL: set DANVAN_ENDPOINT_STORE "
-                          "(Oxigraph server: http://HOST:PORT/store; Virtuoso: http://HOST:PORT/sparql-graph-crud-auth).")
+    require_store_url(endpoint)
     info = builds._info(Path(build_dir))
     db = ox.Store.read_only(str(builds.data_path(build_dir)))
     union = UNION_PREFIX + info["build_id"]
@@ -106,6 +102,14 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
         raise
     say(f"engine: switched to {info['build_id']} in one update ({time.perf_counter() - start:.2f} s)")
     return info
+
+
+def require_store_url(endpoint: Endpoint) -> None:
+    if endpoint.store_url is None:
+        from graph.errors import ConfigError
+
+        raise ConfigError("Loading into an engine needs its Graph Store Protocol URL: set DANVAN_ENDPOINT_STORE "
+                          "(Oxigraph server: http://HOST:PORT/store; Virtuoso: http://HOST:PORT/sparql-graph-crud-auth).")
 
 
 def switch_update(staging: dict[str, str], old_named: list[str]) -> str:

@@ -269,6 +269,7 @@ class OxigraphServer:
     def __init__(self, folder: Path | None = None, *, timeout: int | None = None):
         self._own = folder is None
         self.folder = Path(folder or tempfile.mkdtemp(prefix="danvan-oxigraph-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None
