@@ -400,15 +400,18 @@ class RemoteStore:
         triple = f"{s} {p} {o}"
         if isinstance(graph_name, ox.DefaultGraph):
             where = f"{{ {triple} }}"
-        elif graph_name is not None:
-            where = f"{{ GRAPH {graph_name} {{ {triple} }} }}"
-        else:  # every graph, the default one (the union) included, as the embedded store does
-            where = f"{{ {{ GRAPH ?g {{ {triple} }} }} UNION {{ {triple} }} }}"
+        else:
+            where = f"{{ GRAPH {graph_name if graph_name is not None else '?g'} {{ {triple} }} }}"
         out = []
         for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
-            g = graph_name if graph_name is not None else row["g"] if row["g"] is not None else ox.DefaultGraph()
+            g = graph_name if graph_name is not None else row["g"]
             out.append(ox.Quad(subject or row["s"], predicate or row["p"],
                                object if object is not None else row["o"], g))
+        if graph_name is None:
+            # every graph includes the default one, as on the embedded store: the build's default graph is
+            # the union of the named graphs, so its quads are their distinct triples (no second query)
+            out += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                    for t in dict.fromkeys(q.triple for q in out)]
         return out
 
     def named_graphs(self) -> list[ox.NamedNode]:

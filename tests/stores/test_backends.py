@@ -122,3 +122,14 @@ def test_refused_credentials_are_a_typed_error_without_the_password(loaded):
     assert secret not in str(e.value) and "DANVAN_ENDPOINT_USER" in str(e.value)
     # the right ones work
     assert bool(RemoteStore(Endpoint(engine.auth_url, user="dba", password="dba")).query("ASK { ?s ?p ?o }"))
+
+
+def test_virtuosos_public_user_can_neither_federate_nor_update(loaded, engines_module):
+    """The engine's own wall, beside the app's grammar check: Virtuoso's anonymous SPARQL user (as
+    docs/deployment.md asks it to be configured) is refused SERVICE and updates by Virtuoso itself."""
+    engine, _endpoint = loaded("virtuoso")
+    for text, refusal in [("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SECURITY"),
+                          ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "SECURITY")]:
+        with pytest.raises(engines_module.EngineError) as e:
+            engine.request(text)
+        assert refusal in str(e.value)
