@@ -395,6 +395,35 @@ class RemoteStore:
         body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs)
         return _capped_solutions(_parse(body, headers), max_rows, lambda: _parse(body, headers))
 
+    def run(self, query: str, *, timeout: float, max_rows: int, results_format: str | None,
+            graph_format: str | None, default_graph: list[str] | None = None,
+            named_graphs: list[str] | None = None, substitutions: dict | None = None,
+            base_iri: str | None = None, gate=None, client: str | None = None):
+        """What :meth:`graph.bounded.Pool.run` answers for /sparql and the query pages — the same
+        :class:`graph.bounded.Result` (bytes in the asked format, the row cap exact, ``truncated``) made by
+        the same code (:func:`graph.query_worker.evaluate`) — with the engine evaluating. ``gate`` is the
+        app's :class:`graph.admission.Gate`: admission and budgets hold as for the embedded store."""
+        from contextlib import nullcontext
+
+        from graph.bounded import _result
+        from graph.query_worker import evaluate
+
+        deadline = time.monotonic() + timeout
+        request = {"query": query, "max_rows": max_rows, "results_format": results_format,
+                   "graph_format": graph_format, "default_graph": default_graph, "named_graphs": named_graphs,
+                   "substitutions": substitutions, "base_iri": base_iri}
+        from graph.namespaces import prefixes
+
+        request["prefixes"] = prefixes()
+        with (gate.admit(client) if gate is not None else nullcontext()) as ticket:
+            started = time.monotonic()
+            try:
+                answer = evaluate(_Evaluating(self, deadline), request)
+            finally:
+                if ticket is not None:
+                    ticket.charge(time.monotonic() - started)
+        return _result(answer)
+
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
         s, p, o = (t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
         triple = f"{s} {p} {o}"
@@ -441,6 +470,25 @@ class RemoteStore:
         live = read_identity(self)
         self._identity = (time.monotonic(), live)
         return live
+
+
+class _Evaluating:
+    """A RemoteStore seen through ``ox.Store.query``'s keywords, for :func:`graph.query_worker.evaluate`."""
+
+    def __init__(self, remote: RemoteStore, deadline: float):
+        self.remote = remote
+        self.deadline = deadline
+
+    def query(self, text: str, *, base_iri: str | None = None, default_graph=None, named_graphs=None,
+              substitutions=None) -> Results:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(self.remote._late(None))
+        if base_iri:  # relative IRIs resolve against ours, as with pyoxigraph's base_iri (a BASE of the query wins)
+            text = f"BASE <{ox.NamedNode(base_iri).value}>\n{text}"
+        return self.remote.query(text, deadline_s=left, substitutions=substitutions,
+                                 default_graph=[g.value for g in default_graph] if default_graph is not None else None,
+                                 named_graphs=[g.value for g in named_graphs] if named_graphs is not None else None)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,35 @@ def test_virtuosos_public_user_can_neither_federate_nor_update(loaded, engines_m
     docs/deployment.md asks it to be configured) is refused SERVICE and updates by Virtuoso itself."""
     engine, _endpoint = loaded("virtuoso")
     for text, refusal in [("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SECURITY"),
-                          ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "SECURITY")]:
+                          ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "SECURITY"),
+                          ('DEFINE get:soft "soft" SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }',
+                           "SECURITY")]:
         with pytest.raises(engines_module.EngineError) as e:
             engine.request(text)
         assert refusal in str(e.value)
+
+
+@pytest.mark.parametrize("name", ["oxigraph-server", "virtuoso"])
+def test_the_endpoints_answer_is_the_embedded_workers_byte_for_byte(loaded, embedded, name):
+    """RemoteStore.run gives /sparql what the worker pool gives it: the same bytes in every format, the
+    row cap exact with ``truncated`` said, CONSTRUCT in every graph format."""
+    from graph.namespaces import prefixes
+    from graph.query_worker import evaluate
+
+    _engine, endpoint = loaded(name)
+    remote = RemoteStore(endpoint, timeout_s=30)
+    text = f"SELECT ?p ?o WHERE {{ {DOC} ?p ?o }} ORDER BY ?p ?o"
+    for fmt in ("json", "xml", "csv", "tsv"):
+        for cap in (5, 10_000):
+            req = {"query": text, "max_rows": cap, "results_format": fmt, "graph_format": None,
+                   "prefixes": prefixes()}
+            want = evaluate(embedded.store, req)
+            got = remote.run(text, timeout=30, max_rows=cap, results_format=fmt, graph_format=None)
+            assert (got.kind, got.format, got.truncated) == ("solutions", fmt, cap == 5)
+            assert got.body == want["body"]
+    construct = f"CONSTRUCT {{ {DOC} ?p ?o }} WHERE {{ {DOC} ?p ?o }}"
+    got = remote.run(construct, timeout=30, max_rows=10_000, results_format=None, graph_format="turtle")
+    parsed = {str(t) for t in ox.parse(got.body, format=ox.RdfFormat.TURTLE)}
+    assert parsed == graph_of(embedded.query(construct)) and got.kind == "graph"
+    ask = remote.run("ASK { ?s ?p ?o }", timeout=30, max_rows=10, results_format="json", graph_format=None)
+    assert b"true" in ask.body
