@@ -77,18 +77,18 @@ class Store(Protocol):
     def identity(self) -> dict[str, Any]: ...
 
 
-def _capped_solutions(results: Results, max_rows: int | None, reparse) -> Results:
-    """``results`` if within ``max_rows`` (re-read by ``reparse``, since counting consumes them), else
-    :class:`RowLimitExceeded`."""
+def _capped_solutions(results: Results, max_rows: int | None) -> Results:
+    """``results``, or :class:`RowLimitExceeded` past ``max_rows``. One evaluation: the rows are written as
+    SPARQL TSV (one line each) into a writer that stops at ``max_rows + 1``, then read back by pyoxigraph
+    (the worker pool's own method, :mod:`graph.query_worker`)."""
     if max_rows is None or not isinstance(results, ox.QuerySolutions):
         return results
-    n = 0
-    for _ in results:
-        n += 1
-        if n > max_rows:
-            raise RowLimitExceeded(f"The query answers more than {max_rows} rows; narrow it or add a LIMIT.",
-                                   max_rows)
-    return reparse()
+    from graph.query_worker import _capped
+
+    tsv, over = _capped(lambda w: results.serialize(w, format=ox.QueryResultsFormat.TSV), 1, max_rows)
+    if over:
+        raise RowLimitExceeded(f"The query answers more than {max_rows} rows; narrow it or add a LIMIT.", max_rows)
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
 # ------------------------------------------------------------------------------------------ embedded
@@ -113,8 +113,7 @@ class EmbeddedStore:
               substitutions: dict | None = None) -> Results:
         from graph.named_queries import run
 
-        results = run(self.store, text, substitutions)
-        return _capped_solutions(results, max_rows, lambda: run(self.store, text, substitutions))
+        return _capped_solutions(run(self.store, text, substitutions), max_rows)
 
     def triples(self) -> int:
         if "triples" in self.info:
@@ -393,7 +392,7 @@ class RemoteStore:
             default_graph, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
         accept = GRAPH_ACCEPT if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
         body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs)
-        return _capped_solutions(_parse(body, headers), max_rows, lambda: _parse(body, headers))
+        return _capped_solutions(_parse(body, headers), max_rows)
 
     def run(self, query: str, *, timeout: float, max_rows: int, results_format: str | None,
             graph_format: str | None, default_graph: list[str] | None = None,
