@@ -19,13 +19,13 @@ NPM_DIR := build/npm
 VENDOR  := webapp/static/vendor
 YASGUI  := $(NPM_DIR)/node_modules/@zazuko/yasgui
 
-.PHONY: run test conformance install build serve chromium assets clean
+.PHONY: run test conformance install build serve chromium virtuoso assets clean
 
 run: $(STAMP) assets
 	$(BIN)/danvan build
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP) assets chromium
+test: $(TEST_STAMP) assets chromium virtuoso
 	$(BIN)/python -m pytest
 
 # The folder given must hold sparql11-protocol/ and sparql11-service-description/ (the W3C test suites).
@@ -68,6 +68,11 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp $(YASGUI)/build/yasgui.min.js $(YASGUI)/build/yasgui.min.css $(VENDOR)/
 	cp $(YASGUI)/package.json $(VENDOR)/yasgui.package.json
 	touch $@
+
+# The external-engine tests (tests/stores/, tests/test_engines.py) and bench/bench_scale.py start a private
+# Virtuoso (tests/engines.py): Debian's package. Oxigraph server comes with the test extra (the oxigraph wheel).
+virtuoso:
+	@test -x /usr/bin/virtuoso-t || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7; }
 
 # The browser test drives Debian's Chromium; install it when it is missing (we run as root on Debian).
 chromium:

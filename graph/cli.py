@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="complete builds to keep, the live one included (default 3, at least 1)")
     _verbose_arg(b)
     _lang_arg(b)
+    _endpoint_arg(b, "after the local build, load it into this engine and switch it in at once "
+                     "(needs DANVAN_ENDPOINT_STORE, its Graph Store Protocol URL)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="load, reason and validate in memory; no store written")
@@ -95,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
                         "results format with the IRIs (default table)")
     _lang_arg(q)
     _store_arg(q)
+    _endpoint_arg(q)
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("serve", help="serve the web app and the SPARQL endpoint (waitress)")
@@ -110,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=EXPORT_FORMATS, default="nquads", help="default nquads")
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     _store_arg(e)
+    _endpoint_arg(e)
     e.set_defaults(func=cmd_export)
 
     i = sub.add_parser("ingest", help="read a news article and write a candidate source with evidence")
@@ -140,6 +144,31 @@ def _parser() -> argparse.ArgumentParser:
 def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="DIR", type=Path, default=None,
                    help="store directory (default $DANVAN_STORE, else ~/.local/share/danvan/store)")
+
+
+def _endpoint_arg(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    p.add_argument("--endpoint", metavar="URL", default=None,
+                   help=help or "read from the SPARQL engine at URL (default $DANVAN_ENDPOINT; unset: the "
+                                "embedded build in --store)")
+
+
+def _engine(args: argparse.Namespace):
+    """The external engine given by --endpoint or DANVAN_ENDPOINT, or None for the embedded build."""
+    from graph.stores import Endpoint
+
+    return Endpoint.from_env(getattr(args, "endpoint", None))
+
+
+def _open(args: argparse.Namespace):
+    """The store a reading command uses: the engine if one is configured, else the live embedded build."""
+    from graph import settings
+    from graph.store import open_store
+    from graph.stores import RemoteStore
+
+    engine = _engine(args)
+    if engine is not None:
+        return RemoteStore(engine, timeout_s=settings.query_timeout())
+    return open_store(_store_dir(args))
 
 
 def _sources_arg(p: argparse.ArgumentParser) -> None:
@@ -193,8 +222,12 @@ def _source_files(args: argparse.Namespace) -> dict:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.build import build
+    from graph.remote_load import require_store_url
 
     store_dir = _store_dir(args)
+    engine = _engine(args)
+    if engine is not None:
+        require_store_url(engine)  # before the build, not after it
 
     def waiting(held) -> None:
         who = f"pid {held.pid}, since {held.since}" if held.pid is not None else "another process"
@@ -205,6 +238,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")
+    if engine is not None:
+        from graph.remote_load import publish
+        from graph.stores import _safe
+
+        publish(result.path, engine, progress=_progress())
+        print(f"switched {_safe(engine.query_url)} to {result.build_id}")
     if v.findings:
         import pyoxigraph as ox
 
@@ -277,7 +316,6 @@ def _namer(store, lang: str) -> Callable[[str], str]:
 def cmd_query(args: argparse.Namespace) -> int:
     from graph import named_queries
     from graph.errors import QueryParameterError
-    from graph.store import open_store
 
     raw: dict[str, str] = {}
     for item in args.param:
@@ -293,7 +331,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         q = named_queries.get(ref)
     bindings = named_queries.bind(q, raw)
-    store = open_store(_store_dir(args))
+    store = _open(args)
     results = named_queries.run(store, q.text, bindings)
     _write_results(results, args.format, sys.stdout.buffer, _namer(store, args.lang))
     return EXIT_OK
@@ -387,9 +425,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from graph.export import export
-    from graph.store import open_store
 
-    store = open_store(_store_dir(args))
+    store = _open(args)
     if args.output:
         tmp = Path(str(args.output) + ".part")
         try:

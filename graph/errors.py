@@ -124,3 +124,20 @@ class IngestInputError(DanvanError):
         self.path = str(path)
         self.message = message
         super().__init__(f"{self.path}: {message}")
+
+
+class EngineError(StoreError):
+    """An external SPARQL engine (``DANVAN_ENDPOINT``) cannot be reached or gave an unusable answer.
+    Messages name the engine by its URL without credentials, never the password."""
+
+
+class EngineAuthError(EngineError):
+    """The engine refused the credentials (``DANVAN_ENDPOINT_USER`` / ``DANVAN_ENDPOINT_PASSWORD``)."""
+
+
+class RowLimitExceeded(QueryError):
+    """A query answered more rows than the caller's cap: a list cut short would be wrong, so none is given."""
+
+    def __init__(self, message: str, max_rows: int):
+        self.max_rows = max_rows
+        super().__init__(message)

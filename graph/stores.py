@@ -1,0 +1,584 @@
+"""One store interface, two implementations: the embedded Oxigraph build and any SPARQL 1.1 endpoint.
+
+:class:`Store` is what the app, the CLI and the workers need from a store: ``query`` (with a deadline and
+a row cap, returning pyoxigraph's own result types), ``quads_for_pattern`` and ``named_graphs`` (the
+page-building lookups), ``triples`` (the default graph's size), ``health`` and ``identity`` (which build
+is live). Code written against the embedded store runs unchanged on a remote one, because the remote
+answers are parsed by pyoxigraph into exactly those types: ``parse_query_results`` gives ``QuerySolutions``
+/ ``QueryBoolean``, and a graph answer is read into a small in-memory store and handed back as
+``QueryTriples``.
+
+:func:`open_store` picks the implementation: ``DANVAN_ENDPOINT`` (or an explicit endpoint URL) → the
+remote engine; otherwise the live embedded build under ``--store`` / ``DANVAN_STORE``.
+
+How a build lives in an engine (written by :mod:`graph.remote_load`): every source keeps its named graph
+(its IRI is the source's); the deduplicated union of all graphs — the embedded build's default graph — is
+a graph of its own per build (``urn:danvan:union:<build_id>``); :data:`BUILD_GRAPH` holds the build's
+identity (its ``build.json``), the list of its named graphs and the name of its union graph. Every query is sent with the SPARQL Protocol's dataset parameters —
+``default-graph-uri`` = the union graph, ``named-graph-uri`` = the build's graphs — so a query sees the
+same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the union
+of every graph *and* its system graphs) and never sees a staging graph or the bookkeeping graphs.
+
+Engine dialects (differences between engines, and what is done about them) live in :class:`Dialect` and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+from graph.bounded import QueryTimeout
+from graph.errors import (ConfigError, EngineAuthError, EngineError, QueryError, QuerySyntaxError,
+                          RowLimitExceeded)
+
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+# The bookkeeping graphs of a build inside an engine (never sent as part of a query's dataset).
+UNION_PREFIX = "urn:danvan:union:"        # + build id: each build's union has a graph of its own
+BUILD_GRAPH = "urn:danvan:build"
+BUILD_INFO = "urn:danvan:build#info"      # build.json, as one JSON literal
+BUILD_NAMED = "urn:danvan:build#graph"    # one triple per named graph of the build
+BUILD_UNION = "urn:danvan:build#union"    # the build's union graph (the default graph of every query)
+BUILD_PREVIOUS = "urn:danvan:build#previous"  # the union of the build before it (kept for its readers)
+STAGING_PREFIX = "urn:danvan:staging:"
+EMPTY_GRAPH = "urn:danvan:empty"  # names no graph: stands for one the build does not have
+
+ENV_ENDPOINT = "DANVAN_ENDPOINT"
+ENV_STORE = "DANVAN_ENDPOINT_STORE"
+ENV_UPDATE = "DANVAN_ENDPOINT_UPDATE"
+ENV_USER = "DANVAN_ENDPOINT_USER"
+ENV_PASSWORD = "DANVAN_ENDPOINT_PASSWORD"
+
+
+@runtime_checkable
+class Store(Protocol):
+    def query(self, text: str, *, deadline_s: float | None = None, max_rows: int | None = None,
+              substitutions: dict | None = None) -> Results: ...
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterable[ox.Quad]: ...
+
+    def named_graphs(self) -> Iterable[ox.NamedNode]: ...
+
+    def triples(self) -> int: ...
+
+    def health(self) -> dict[str, Any]: ...
+
+    def identity(self) -> dict[str, Any]: ...
+
+
+def _capped_solutions(results: Results, max_rows: int | None) -> Results:
+    """``results``, or :class:`RowLimitExceeded` past ``max_rows``. One evaluation: the rows are written as
+    SPARQL TSV (one line each) into a writer that stops at ``max_rows + 1``, then read back by pyoxigraph
+    (the worker pool's own method, :mod:`graph.query_worker`)."""
+    if max_rows is None or not isinstance(results, ox.QuerySolutions):
+        return results
+    from graph.query_worker import _capped
+
+    tsv, over = _capped(lambda w: results.serialize(w, format=ox.QueryResultsFormat.TSV), 1, max_rows)
+    if over:
+        raise RowLimitExceeded(f"The query answers more than {max_rows} rows; narrow it or add a LIMIT.", max_rows)
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+
+
+# ------------------------------------------------------------------------------------------ embedded
+
+class EmbeddedStore:
+    """The embedded pyoxigraph build: a thin wrapper, so lookups cost what they cost on ``ox.Store``.
+
+    ``deadline_s`` is not enforced in process (an evaluation inside this process cannot be stopped):
+    queries whose cost grows with the data run in :mod:`graph.bounded`'s worker pool, which kills them.
+    """
+
+    kind = "embedded"
+
+    def __init__(self, store: ox.Store, info: dict[str, Any] | None = None):
+        self.store = store
+        self.info = info or {}
+        # the hot lookups go straight to pyoxigraph (no Python frame in between)
+        self.quads_for_pattern = store.quads_for_pattern
+        self.named_graphs = store.named_graphs
+
+    def query(self, text: str, *, deadline_s: float | None = None, max_rows: int | None = None,
+              substitutions: dict | None = None) -> Results:
+        from graph.named_queries import run
+
+        return _capped_solutions(run(self.store, text, substitutions), max_rows)
+
+    def triples(self) -> int:
+        if "triples" in self.info:
+            return int(self.info["triples"])
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "triples": self.triples(), "build_id": self.info.get("build_id"),
+                "built_at": self.info.get("built_at")}
+
+    def identity(self) -> dict[str, Any]:
+        return dict(self.info)
+
+
+# ------------------------------------------------------------------------------------------ remote
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an engine answers and how to sign in. ``repr`` never shows the password."""
+
+    query_url: str
+    store_url: str | None = None   # Graph Store Protocol (loading)
+    update_url: str | None = None  # SPARQL Update (the atomic switch); derived from query_url if None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, query_url: str | None = None, environ: dict | None = None) -> "Endpoint | None":
+        env = os.environ if environ is None else environ
+        url = query_url or env.get(ENV_ENDPOINT, "").strip() or None
+        if url is None:
+            return None
+        return cls(_checked_url(url, "--endpoint" if query_url else ENV_ENDPOINT),
+                   _checked_url(env[ENV_STORE], ENV_STORE) if env.get(ENV_STORE, "").strip() else None,
+                   _checked_url(env[ENV_UPDATE], ENV_UPDATE) if env.get(ENV_UPDATE, "").strip() else None,
+                   env.get(ENV_USER) or None, env.get(ENV_PASSWORD) or None)
+
+    @property
+    def updates(self) -> str:
+        """SPARQL Update URL: given, else Oxigraph's and Fuseki's ``…/query`` → ``…/update``, else the query
+        URL itself (Virtuoso's ``/sparql-auth`` takes both)."""
+        if self.update_url:
+            return self.update_url
+        if self.query_url.rstrip("/").endswith("/query"):
+            return self.query_url.rstrip("/")[: -len("query")] + "update"
+        return self.query_url
+
+
+def _checked_url(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL of a SPARQL service, not {_safe(url)!r}")
+    if parts.username or parts.password:
+        raise ConfigError(f"{name} must not carry credentials: use {ENV_USER} and {ENV_PASSWORD}")
+    return url.strip()
+
+
+def _safe(url: str) -> str:
+    """A URL as it may appear in a message: without user-info."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class Dialect:
+    """Everything that differs between engines, in one place. The base class is a standard SPARQL 1.1
+    engine (Oxigraph server, Fuseki…). The differences and their handling are listed in
+    docs/deployment.md ("Engine dialects")."""
+
+    name = "sparql11"
+
+    def adapt(self, text: str) -> str:
+        """The query as this engine answers it like the standard (unchanged here)."""
+        return text
+
+    def query_params(self, deadline_s: float | None) -> dict[str, str]:
+        """Per-query engine parameters (the engine's own timeout where the Protocol lets us set one)."""
+        return {}
+
+    def partial(self, headers: dict[str, str]) -> bool:
+        """Whether the engine cut the evaluation short and answered what it had (never passed on)."""
+        return False
+
+    def timed_out(self, status: int, body: str) -> bool:
+        return False
+
+
+class VirtuosoDialect(Dialect):
+    """Virtuoso 7: an "anytime" query over ``timeout`` (ms) or ``MaxQueryExecutionTime`` answers a
+    *partial* result with ``X-SQL-State: S1TAT``; that becomes a deadline error, never data. Its default
+    graph (the union of every graph, system graphs included) is never used: every query names its
+    dataset. Its other differences (``YEAR()`` of an unbound variable aborts the query, ``xsd:date``
+    results, ``GROUP_CONCAT`` order, language-tag case) are listed in docs/deployment.md."""
+
+    name = "virtuoso"
+
+    def adapt(self, text: str) -> str:
+        return guard_date_parts(text)[0]
+
+    def query_params(self, deadline_s: float | None) -> dict[str, str]:
+        return {"timeout": str(max(1, int(deadline_s * 1000)))} if deadline_s else {}
+
+    def partial(self, headers: dict[str, str]) -> bool:
+        return headers.get("x-sql-state", "").upper() == "S1TAT"
+
+    def timed_out(self, status: int, body: str) -> bool:
+        # SR171 "Transaction timed out", S1T00 "timeout" (the SQL states Virtuoso answers an expired query with)
+        return "SR171" in body or "S1T00" in body or "S1TAT" in body
+
+
+_DATE_PARTS = {"YEAR", "MONTH", "DAY"}
+
+
+def guard_date_parts(text: str) -> tuple[str, int]:
+    """Virtuoso aborts a whole query when ``YEAR``/``MONTH``/``DAY`` meets an unbound argument ("Function
+    year needs a datetime … not DB_NULL"), where SPARQL leaves that BIND unbound: each ``YEAR(?v)`` becomes
+    ``IF(BOUND(?v), YEAR(?v), ?v)``, which is the standard's answer on every engine. Found by the SPARQL
+    tokenizer (never inside a string, an IRI or a comment). Returns the text and how many were guarded."""
+    from graph.sparql_grammar import tokenize
+
+    tokens = tokenize(text)
+    spans = []
+    for k in range(len(tokens) - 3):
+        word, open_, var, close = tokens[k:k + 4]
+        if (word.kind == "word" and word.text in _DATE_PARTS and open_.text == "(" and var.kind == "var"
+                and close.text == ")"):
+            spans.append((word.offset, close.offset + 1, word.text, var.text))
+    for start, end, fn, v in reversed(spans):
+        text = f"{text[:start]}IF(BOUND({v}), {fn}({v}), {v}){text[end:]}"
+    return text, len(spans)
+
+
+def detect_dialect(headers: dict[str, str]) -> Dialect:
+    server = headers.get("server", "").lower()
+    return VirtuosoDialect() if "virtuoso" in server else Dialect()
+
+
+_RESULTS_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+                  "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+                  "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+_GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint over the Protocol: queries by POST, answers parsed by pyoxigraph.
+
+    The app's deadline is the HTTP timeout of every request and, where the engine has one, its per-query
+    timeout (:class:`Dialect`); the row cap is checked here whatever the engine does. Credentials go in
+    the ``Authorization`` header only (basic, or digest when the engine asks for it) and appear in no
+    message. The build's identity and graph list are read once and re-read every ``refresh_s`` seconds,
+    so a rebuild switched in the engine is picked up without a restart.
+    """
+
+    kind = "remote"
+
+    def __init__(self, endpoint: Endpoint, *, timeout_s: float = 30.0, refresh_s: float = 2.0):
+        self.endpoint = endpoint
+        self.timeout_s = timeout_s
+        self.refresh_s = refresh_s
+        self.dialect: Dialect | None = None
+        self._identity: tuple[float, Live] | None = None
+        handlers: list = []
+        if endpoint.user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {endpoint.query_url, endpoint.updates, endpoint.store_url or endpoint.query_url}:
+                passwords.add_password(None, url, endpoint.user, endpoint.password or "")
+            handlers += [urllib.request.HTTPBasicAuthHandler(passwords),
+                         urllib.request.HTTPDigestAuthHandler(passwords)]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({_safe(self.endpoint.query_url)})"
+
+    # ---- HTTP
+
+    def request(self, url: str, *, data: bytes | None, content_type: str | None = None, accept: str = "*/*",
+                method: str = "POST", deadline_s: float | None = None) -> tuple[bytes, dict[str, str]]:
+        """One HTTP exchange with the engine; typed errors, nothing secret in them."""
+        headers = {"Accept": accept}
+        if content_type:
+            headers["Content-Type"] = content_type
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        timeout = deadline_s if deadline_s is not None else self.timeout_s
+        started = time.monotonic()
+        try:
+            with self._opener.open(req, timeout=timeout) as r:
+                body = r.read()
+                got = {k.lower(): v for k, v in r.headers.items()}
+        except urllib.error.HTTPError as e:
+            text = e.read().decode("utf-8", errors="replace")[:2000]
+            got = {k.lower(): v for k, v in (e.headers or {}).items()}
+            e.close()
+            dialect = self.dialect or detect_dialect(got)
+            if e.code in (401, 403):
+                who = f"the credentials of {ENV_USER}" if self.endpoint.user else "an anonymous request"
+                raise EngineAuthError(f"The engine at {_safe(url)} refused {who} (HTTP {e.code}): check "
+                                      f"{ENV_USER} / {ENV_PASSWORD} and the user's grants.") from None
+            if dialect.timed_out(e.code, text):
+                raise QueryTimeout(self._late(deadline_s)) from None
+            text = self._scrub(text)
+            if e.code == 400:
+                raise QuerySyntaxError(f"The engine refused the query: {text.strip()[:500]}") from None
+            raise EngineError(f"The engine at {_safe(url)} answered HTTP {e.code}: {text.strip()[:500]}") from None
+        except (TimeoutError, socket.timeout):
+            raise QueryTimeout(self._late(deadline_s)) from None
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, (TimeoutError, socket.timeout)):
+                raise QueryTimeout(self._late(deadline_s)) from None
+            raise EngineError(f"The engine at {_safe(url)} cannot be reached ({self._scrub(str(e.reason))}): "
+                              f"is it running, and is {ENV_ENDPOINT} right?") from None
+        except OSError as e:
+            if time.monotonic() - started >= timeout:
+                raise QueryTimeout(self._late(deadline_s)) from None
+            raise EngineError(f"The engine at {_safe(url)} broke off ({self._scrub(str(e))}).") from None
+        if self.dialect is None:
+            self.dialect = detect_dialect(got)
+        if self.dialect.partial(got):
+            raise QueryTimeout(self._late(deadline_s))
+        return body, got
+
+    def _late(self, deadline_s: float | None) -> str:
+        limit = deadline_s if deadline_s is not None else self.timeout_s
+        return (f"The query needed more than {limit:g} s on the engine and was stopped; narrow it, "
+                "or try again later.")
+
+    def _scrub(self, text: str) -> str:
+        password = self.endpoint.password
+        return text.replace(password, "***") if password else text
+
+    def _post_query(self, text: str, deadline_s: float | None, accept: str = RESULTS_ACCEPT,
+                    default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                    dataset: bool = True) -> tuple[bytes, dict[str, str]]:
+        if self.dialect is None:  # learn the engine (and its timeout parameter) before the first real query
+            self.request(self.endpoint.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                         data=None, method="GET", accept=RESULTS_ACCEPT)
+        fields: list[tuple[str, str]] = [("query", self.dialect.adapt(text))]
+        if dataset:  # the build's dataset, always named: the engine's own default graph is never used
+            live = self._build()
+            graphs = live.graphs
+            ours = set(graphs)
+            if default_graph is None and named_graphs is None:
+                default_graph, named_graphs = [live.union], graphs
+            else:  # a graph the build does not have is empty, as on the embedded store
+                default_graph = [g if g in ours else EMPTY_GRAPH for g in default_graph or []] or [EMPTY_GRAPH]
+                named_graphs = [g if g in ours else EMPTY_GRAPH for g in named_graphs or []] or [EMPTY_GRAPH]
+            fields += [("default-graph-uri", g) for g in default_graph]
+            fields += [("named-graph-uri", g) for g in named_graphs]
+        fields += list(self.dialect.query_params(deadline_s or self.timeout_s).items())
+        return self.request(self.endpoint.query_url, data=urllib.parse.urlencode(fields).encode(),
+                            content_type="application/x-www-form-urlencoded", accept=accept,
+                            deadline_s=deadline_s)
+
+    # ---- the Store interface
+
+    def query(self, text: str, *, deadline_s: float | None = None, max_rows: int | None = None,
+              substitutions: dict | None = None, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Results:
+        """Like ``ox.Store.query``. Decided by the grammar (:mod:`graph.sparql_grammar`), never by a pattern
+        over the text: an update or a ``SERVICE`` never reaches the engine; ``FROM``/``FROM NAMED`` (or
+        ``default_graph``/``named_graphs``, the Protocol's parameters) pick graphs of the build only."""
+        from graph.sparql_grammar import analyze
+
+        shape = analyze(text)
+        if shape.is_update:
+            raise QueryError("This store is read-only: updates are not sent to the engine.")
+        if shape.services:
+            raise QueryError("SERVICE (federated query) is not allowed: the engine must not reach other services.")
+        if substitutions:
+            text = bind_values(text, substitutions)
+        if default_graph is None and named_graphs is None and shape.graphs:
+            default_graph, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
+        accept = GRAPH_ACCEPT if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
+        body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs)
+        return _capped_solutions(_parse(body, headers), max_rows)
+
+    def run(self, query: str, *, timeout: float, max_rows: int, results_format: str | None,
+            graph_format: str | None, default_graph: list[str] | None = None,
+            named_graphs: list[str] | None = None, substitutions: dict | None = None,
+            base_iri: str | None = None, gate=None, client: str | None = None):
+        """What :meth:`graph.bounded.Pool.run` answers for /sparql and the query pages — the same
+        :class:`graph.bounded.Result` (bytes in the asked format, the row cap exact, ``truncated``) made by
+        the same code (:func:`graph.query_worker.evaluate`) — with the engine evaluating. ``gate`` is the
+        app's :class:`graph.admission.Gate`: admission and budgets hold as for the embedded store."""
+        from contextlib import nullcontext
+
+        from graph.bounded import _result
+        from graph.query_worker import evaluate
+
+        deadline = time.monotonic() + timeout
+        request = {"query": query, "max_rows": max_rows, "results_format": results_format,
+                   "graph_format": graph_format, "default_graph": default_graph, "named_graphs": named_graphs,
+                   "substitutions": substitutions, "base_iri": base_iri}
+        from graph.namespaces import prefixes
+
+        request["prefixes"] = prefixes()
+        with (gate.admit(client) if gate is not None else nullcontext()) as ticket:
+            started = time.monotonic()
+            try:
+                answer = evaluate(_Evaluating(self, deadline), request)
+            finally:
+                if ticket is not None:
+                    ticket.charge(time.monotonic() - started)
+        return _result(answer)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
+        s, p, o = (t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
+        triple = f"{s} {p} {o}"
+        if isinstance(graph_name, ox.DefaultGraph):
+            where = f"{{ {triple} }}"
+        else:
+            where = f"{{ GRAPH {graph_name if graph_name is not None else '?g'} {{ {triple} }} }}"
+        out = []
+        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
+            g = graph_name if graph_name is not None else row["g"]
+            out.append(ox.Quad(subject or row["s"], predicate or row["p"],
+                               object if object is not None else row["o"], g))
+        if graph_name is None:
+            # every graph includes the default one, as on the embedded store: the build's default graph is
+            # the union of the named graphs, so its quads are their distinct triples (no second query)
+            out += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                    for t in dict.fromkeys(q.triple for q in out)]
+        return out
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(g) for g in self._build().graphs]
+
+    def triples(self) -> int:
+        info = self._build().info
+        if "triples" in info:
+            return int(info["triples"])
+        return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            info = self._build(refresh=True).info
+        except EngineError as e:
+            return {"status": "unavailable", "error": str(e)}
+        return {"status": "ok", "triples": info.get("triples"), "build_id": info.get("build_id"),
+                "built_at": info.get("built_at")}
+
+    def identity(self, refresh: bool = False) -> dict[str, Any]:
+        return dict(self._build(refresh).info)
+
+    def _build(self, refresh: bool = False) -> "Live":
+        cached = self._identity
+        if cached is not None and not refresh and time.monotonic() - cached[0] < self.refresh_s:
+            return cached[1]
+        live = read_identity(self)
+        self._identity = (time.monotonic(), live)
+        return live
+
+
+class _Evaluating:
+    """A RemoteStore seen through ``ox.Store.query``'s keywords, for :func:`graph.query_worker.evaluate`."""
+
+    def __init__(self, remote: RemoteStore, deadline: float):
+        self.remote = remote
+        self.deadline = deadline
+
+    def query(self, text: str, *, base_iri: str | None = None, default_graph=None, named_graphs=None,
+              substitutions=None) -> Results:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(self.remote._late(None))
+        if base_iri:  # relative IRIs resolve against ours, as with pyoxigraph's base_iri (a BASE of the query wins)
+            text = f"BASE <{ox.NamedNode(base_iri).value}>\n{text}"
+        return self.remote.query(text, deadline_s=left, substitutions=substitutions,
+                                 default_graph=[g.value for g in default_graph] if default_graph is not None else None,
+                                 named_graphs=[g.value for g in named_graphs] if named_graphs is not None else None)
+
+
+@dataclass(frozen=True)
+class Live:
+    """The build live in an engine, as its identity graph says."""
+
+    info: dict[str, Any]
+    graphs: list[str]
+    union: str
+    previous_union: str | None
+
+
+def read_identity(remote: RemoteStore) -> Live:
+    """The live build's build.json, named graphs and union graph, read from :data:`BUILD_GRAPH` in one
+    query (so all come from the same build). :class:`EngineError` when no build was loaded."""
+    text = (f"SELECT ?p ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> ?p ?v "
+            f"FILTER(?p IN (<{BUILD_INFO}>, <{BUILD_NAMED}>, <{BUILD_UNION}>, <{BUILD_PREVIOUS}>)) }} }}")
+    body, headers = remote._post_query(text, None, dataset=False)
+    info: dict[str, Any] | None = None
+    graphs, union, previous = [], None, None
+    for row in _parse(body, headers):
+        p = row["p"].value
+        if p == BUILD_INFO:
+            info = json.loads(row["v"].value)
+        elif p == BUILD_NAMED:
+            graphs.append(row["v"].value)
+        elif p == BUILD_UNION:
+            union = row["v"].value
+        else:
+            previous = row["v"].value
+    if info is None or union is None:
+        raise EngineError(f"The engine at {_safe(remote.endpoint.query_url)} holds no Dân vận build: load one "
+                          f"with `danvan build --endpoint {_safe(remote.endpoint.query_url)}`.")
+    return Live(info, sorted(graphs), union, previous)
+
+
+def _media(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _parse(body: bytes, headers: dict[str, str]) -> Results:
+    media = _media(headers)
+    try:
+        if media in _RESULTS_TYPES:
+            return ox.parse_query_results(body, format=_RESULTS_TYPES[media])
+        if media in _GRAPH_TYPES:
+            # a graph answer becomes pyoxigraph's own QueryTriples, as the embedded store returns
+            graph = ox.Store()
+            graph.load(body, format=_GRAPH_TYPES[media])
+            return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    except (SyntaxError, ValueError) as e:
+        raise EngineError(f"The engine's answer ({media}) does not parse: {e}") from None
+    raise EngineError(f"The engine answered {media or 'no content type'}, which is not a SPARQL results "
+                      "format nor an RDF graph format.")
+
+
+# ------------------------------------------------------------------------------------------ binding
+
+def bind_values(text: str, substitutions: dict) -> str:
+    """The query with its substitutions joined as a one-row ``VALUES`` opening the outermost group of the
+    WHERE clause — what pyoxigraph's substitutions give for the app's own SELECT queries (which project
+    each bound variable; pyoxigraph refuses any other). Only for the app's fixed query texts: values are
+    pyoxigraph terms, written in their N-Triples form, never text pasted from a request."""
+    brace = _where_brace(text)
+    if brace is None:
+        raise QueryError("the query cannot take its parameters: it has no WHERE group")
+    names = " ".join(str(v) for v in substitutions)
+    row = " ".join(str(t) for t in substitutions.values())
+    return f"{text[:brace + 1]} VALUES ({names}) {{ ({row}) }} {text[brace + 1:]}"
+
+
+def _where_brace(text: str) -> int | None:
+    """Offset of the first ``{`` token (read by the SPARQL tokenizer): a SELECT's outermost group."""
+    from graph.sparql_grammar import tokenize
+
+    return next((t.offset for t in tokenize(text) if t.kind == "punct" and t.text == "{"), None)
+
+
+# ------------------------------------------------------------------------------------------ opening
+
+def open_store(store_dir: str | os.PathLike | None = None, endpoint: str | None = None, *,
+               timeout_s: float | None = None) -> Store:
+    """The store a command reads: the engine at ``endpoint`` / ``DANVAN_ENDPOINT`` if set, else the live
+    embedded build under ``store_dir`` / ``DANVAN_STORE``."""
+    remote = Endpoint.from_env(endpoint)
+    if remote is not None:
+        from graph import settings
+
+        return RemoteStore(remote, timeout_s=timeout_s or settings.query_timeout())
+    from graph import store as builds
+
+    _build, db, info = builds.open_live(store_dir)
+    return EmbeddedStore(db, info)
+

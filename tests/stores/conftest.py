@@ -1,0 +1,88 @@
+"""External engines started for real on loopback, each holding the seed build, and a ``backend`` fixture
+parametrized over the three stores the app can read: embedded, Oxigraph server and Virtuoso.
+
+Each engine is started once per session (Virtuoso in a few seconds, Oxigraph server in less) and loaded
+with ``graph.remote_load.publish`` — the same code ``danvan build --endpoint`` runs. Needs Debian's
+virtuoso-opensource-7 (``make test`` installs it through ``make virtuoso``) and the ``oxigraph`` wheel (the
+test extra).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from graph import store as builds
+from graph.remote_load import publish
+from graph.stores import EmbeddedStore, Endpoint, RemoteStore
+
+_spec = importlib.util.spec_from_file_location("engines", Path(__file__).parents[1] / "engines.py")
+engines = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(engines)
+
+BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
+# Oxigraph server has no per-query timeout: its server-wide one stops what our HTTP deadline gave up on.
+OXIGRAPH_TIMEOUT_S = 10
+
+
+@pytest.fixture(scope="session")
+def engines_module():
+    return engines
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    with engines.OxigraphServer.running(tmp_path_factory.mktemp("oxigraph"), timeout=OXIGRAPH_TIMEOUT_S) as o:
+        yield o
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    with engines.Virtuoso.running(tmp_path_factory.mktemp("virtuoso"), memory_mb=256, timeout=60) as v:
+        yield v
+
+
+def loader_endpoint(name: str, engine) -> Endpoint:
+    """How `danvan build --endpoint` reaches the engine: with the update and Graph Store URLs (Virtuoso's
+    dba signs in by digest there; the public /sparql stays read-only)."""
+    if name == "virtuoso":
+        return Endpoint(engine.auth_url, engine.store_url, user="dba", password="dba")
+    return Endpoint(engine.query_url, engine.store_url)
+
+
+@pytest.fixture(scope="session")
+def loader():
+    return loader_endpoint
+
+
+@pytest.fixture(scope="session")
+def loaded(request, store_dir):
+    """name → (engine, its read endpoint), the seed build published into it (engines started on demand)."""
+    done: dict[str, tuple] = {}
+
+    def get(name: str):
+        if name not in done:
+            engine = request.getfixturevalue(name.replace("-", "_"))
+            publish(builds.live_build_dir(store_dir), loader_endpoint(name, engine))
+            done[name] = (engine, Endpoint(engine.query_url))
+        return done[name]
+
+    return get
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, store_dir, loaded):
+    """A store of each kind, all holding the same seed build."""
+    if request.param == "embedded":
+        _build, db, info = builds.open_live(store_dir)
+        return EmbeddedStore(db, info)
+    _engine, endpoint = loaded(request.param)
+    return RemoteStore(endpoint, timeout_s=30)
+
+
+@pytest.fixture(scope="session")
+def embedded(store_dir):
+    _build, db, info = builds.open_live(store_dir)
+    return EmbeddedStore(db, info)
