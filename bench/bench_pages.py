@@ -50,15 +50,87 @@ def build_store(entities: int, store: Path) -> dict:
     return {"triples": result.triples, "seconds": time.perf_counter() - start, "timings": result.timings}
 
 
+PAGES = [
+    ("/browse", "browse index"), ("/", "home page"),
+    ("/browse/document", "documents, first page"), ("/browse/document?page=LAST", "documents, last page"),
+    ("/browse/document?type=qd", "documents of one type"), ("/browse/person", "people"),
+    ("/browse/organization", "organizations"), ("/browse/post", "posts"), ("/browse/event", "events"),
+    ("/id/person/p123", "entity: a person"), ("/id/document/d123", "entity: a document"),
+    ("/id/role/r0", "hub: a role (1/5 of posts)"), ("/id/level/tu", "hub: a level (every organization)"),
+    ("/id/document-type/qd", "hub: a document type (every document)"),
+    ("/id/organization/o0", "hub: the root organization"),
+    ("/search?q=quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh", "search “quyết định” (every document)"),
+    ("/search?q=ng%C6%B0%E1%BB%9Di", "search “người” (every person)"),
+    ("/search?q=h%E1%BB%99i+ngh%E1%BB%8B+123", "search “hội nghị 123”"),
+    ("/search?q=t%E1%BB%95+ch%E1%BB%A9c+1", "search “tổ chức 1” (prefix)"),
+]
+
+
+def _median(fn, runs: int) -> float:
+    """Milliseconds: one warm-up call, then the median of ``runs`` (of one when a call takes over 5 s)."""
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    times = []
+    for _ in range(1 if first > 5 else runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(store: Path, code: Path, runs: int, old_queries: Path | None) -> dict:
+    """Every page of :data:`PAGES` and every named query, with the code of the checkout ``code`` (this
+    one, or the baseline's: the same store is measured with both)."""
+    sys.path.insert(0, str(code))
+    import pyoxigraph as ox
+
+    from graph import named_queries
+    from graph.store import data_path, live_build_dir
+    from webapp import create_app
+
+    client = create_app({"DANVAN_STORE": str(store), "DANVAN_QUERY_TIMEOUT": 600}).test_client()
+    html = {"Accept": "text/html"}
+    out: dict = {"pages": {}, "queries": {}, "bytes": {}}
+    for path, _label in PAGES:
+        if "LAST" in path:
+            r = client.get("/browse/document", headers=html)
+            last = max(int(n) for n in __import__("re").findall(r"page=(\d+)", r.text)) if "page=" in r.text else 1
+            path = path.replace("LAST", str(last))
+
+        def get(path=path):
+            r = client.get(path, headers=html)
+            assert r.status_code == 200, (path, r.status_code)
+            return r
+        out["bytes"][path] = len(get().data)
+        out["pages"][path] = _median(get, runs)
+    db = ox.Store.read_only(str(data_path(live_build_dir(store))))
+    for name, q in sorted(named_queries.all_queries().items()):
+        text = (old_queries / f"{name}.rq").read_text(encoding="utf-8") if old_queries else q.text
+        subs = named_queries.bind(q, {})
+        out["queries"][name] = _median(lambda: sum(1 for _ in named_queries.run(db, text, subs)), runs)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build")
     b.add_argument("--entities", type=int, required=True)
     b.add_argument("--store", type=Path, required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("--store", type=Path, required=True)
+    m.add_argument("--code", type=Path, default=REPO, help="the checkout whose graph/ and webapp/ serve the pages")
+    m.add_argument("--old-queries", type=Path, help="a folder of the baseline's .rq files (default: this checkout's)")
+    m.add_argument("--runs", type=int, default=5)
+    m.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.cmd == "build":
         print(json.dumps(build_store(args.entities, args.store), indent=1))
+    elif args.cmd == "measure":
+        result = measure(args.store, args.code, args.runs, args.old_queries)
+        args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+        print(json.dumps(result, indent=1))
     return 0
 
 

@@ -21,6 +21,7 @@ read-only (``immutable``) per build, one connection per thread (:class:`BrowseIn
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -42,7 +43,7 @@ CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NU
 CREATE TABLE facet (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, entity INTEGER NOT NULL);
 CREATE TABLE facet_count (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE facet_value (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, name_vi TEXT NOT NULL,
-  name_en TEXT NOT NULL, PRIMARY KEY (kind, facet, value));
+  name_en TEXT NOT NULL, rank_vi INTEGER NOT NULL, rank_en INTEGER NOT NULL, PRIMARY KEY (kind, facet, value));
 CREATE TABLE latest_event (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL, date TEXT NOT NULL, place TEXT);
 """
 _DDL_AFTER = """
@@ -64,7 +65,6 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     # The definitions of kinds, facets and names are the pages' own, so a listing shows what it did.
     from webapp.browse import ORDER, _facet_value_names, dates, display_names, facets_for
     from webapp.collation import vi_key
-    from webapp.describe import entities_by_kind
     from webapp.home import latest_events_rows
 
     target = path(build_dir)
@@ -74,14 +74,15 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     entities = facet_rows = 0
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
-        by_kind = entities_by_kind(db)
+        by_kind = _entities_by_kind(db)
+        key = functools.lru_cache(maxsize=None)(vi_key)  # most names are the same in both languages
         next_id = 1
         for kind in ORDER:
             iris = by_kind.get(kind, [])
             if not iris:
                 continue
             names = {lang: _chunked(lambda part: display_names(db, kind, part, lang), iris) for lang in LANGS}
-            ranks = {lang: {iri: r for r, iri in enumerate(sorted(iris, key=lambda i: vi_key(names[lang][i])))}
+            ranks = {lang: {iri: r for r, iri in enumerate(sorted(iris, key=lambda i: key(names[lang][i])))}
                      for lang in LANGS}
             when = _chunked(lambda part: dates(db, kind, part), iris)
             ids = {iri: next_id + n for n, iri in enumerate(iris)}
@@ -107,8 +108,11 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
                 con.executemany("INSERT INTO facet_count VALUES (?,?,?,?)",
                                 [(kind, f.name, v, n) for v, n in counts.items()])
                 value_names = {lang: _facet_value_names(db, list(terms.values()), lang) for lang in LANGS}
-                con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?)", [
-                    (kind, f.name, v, value_names["vi"].get(v, v), value_names["en"].get(v, v)) for v in terms])
+                value_ranks = {lang: {v: r for r, v in enumerate(sorted(terms, key=lambda v: key(
+                    value_names[lang].get(v, v))))} for lang in LANGS}
+                con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?,?,?)", [
+                    (kind, f.name, v, value_names["vi"].get(v, v), value_names["en"].get(v, v),
+                     value_ranks["vi"][v], value_ranks["en"][v]) for v in terms])
         con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                         [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
         con.executescript(_DDL_AFTER)
@@ -119,6 +123,26 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
         con.close()
     os.replace(temporary, target)
     return {"entities": entities, "facet_rows": facet_rows}
+
+
+def _entities_by_kind(db: ox.Store) -> dict[str, list[str]]:
+    """Every typed entity under ``{base}id/`` by kind (the first path segment), each in IRI order: one
+    pass over the rdf:type index (a SPARQL ``DISTINCT … ORDER BY`` decodes and sorts every IRI: 11 s at 100k)."""
+    from webapp.urls import KINDS, entity_prefix
+
+    prefix = entity_prefix()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    seen: set[str] = set()
+    for q in db.quads_for_pattern(None, rdf_type, None, ox.DefaultGraph()):
+        if isinstance(q.subject, ox.NamedNode):
+            seen.add(q.subject.value)
+    groups: dict[str, list[str]] = {}
+    for iri in sorted(seen):
+        # the pages' rule: {base}id/{kind}/… is of that kind (whatever follows the slash)
+        kind, sep, _rest = iri[len(prefix):].partition("/") if iri.startswith(prefix) else ("", "", "")
+        if sep and kind in KINDS:
+            groups.setdefault(kind, []).append(iri)
+    return groups
 
 
 def _chunked(compute, iris: list[str], size: int = 5000) -> dict:
@@ -187,18 +211,27 @@ class BrowseIndex:
                "LIMIT ? OFFSET ?")
         return self._con().execute(sql, [kind, *args, size, offset]).fetchall()
 
-    def facet_counts(self, kind: str, facet: str, others: list[tuple[str, str]], lang: str) -> list[tuple[str, str, int]]:
-        """(value, its display name, number of entities) under the ``others`` filters."""
+    def facet_counts(self, kind: str, facet: str, others: list[tuple[str, str]], lang: str, top: int,
+                     selected: str | None = None) -> list[tuple[str, str, int]]:
+        """(value, its display name, number of entities) under the ``others`` filters: the ``top`` most
+        frequent values (ties in Vietnamese order of their names), and ``selected`` if it is not among them."""
         lg = self._lang(lang)
         if not others:
-            sql = (f"SELECT c.value, v.name_{lg}, c.n FROM facet_count c JOIN facet_value v "
-                   "ON v.kind = c.kind AND v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ?")
-            return self._con().execute(sql, (kind, facet)).fetchall()
-        where, args = self._filtered(kind, others)
-        sql = (f"SELECT f.value, v.name_{lg}, COUNT(*) FROM facet f JOIN entity e ON e.id = f.entity "
-               "JOIN facet_value v ON v.kind = f.kind AND v.facet = f.facet AND v.value = f.value "
-               f"WHERE f.kind = ? AND f.facet = ?{where} GROUP BY f.value")
-        return self._con().execute(sql, [kind, facet, *args]).fetchall()
+            counted = "SELECT value, n FROM facet_count WHERE kind = ? AND facet = ?"
+            args: list = [kind, facet]
+        else:
+            where, args = self._filtered(kind, others)
+            counted = (f"SELECT f.value, COUNT(*) AS n FROM facet f JOIN entity e ON e.id = f.entity "
+                       f"WHERE f.kind = ? AND f.facet = ?{where} GROUP BY f.value")
+            args = [kind, facet, *args]
+        sql = (f"SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v "
+               f"ON v.kind = ? AND v.facet = ? AND v.value = c.value ORDER BY c.n DESC, v.rank_{lg} LIMIT ?")
+        rows = self._con().execute(sql, [*args, kind, facet, top]).fetchall()
+        if selected is not None and all(r[0] != selected for r in rows):
+            rows += self._con().execute(
+                f"SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v ON v.kind = ? AND v.facet = ? "
+                "AND v.value = c.value WHERE c.value = ?", [*args, kind, facet, selected]).fetchall()
+        return rows
 
     def first(self, kind: str, lang: str, n: int) -> list[tuple[str, str]]:
         lg = self._lang(lang)

@@ -29,7 +29,9 @@ from webapp.urls import KINDS, browse_url, entity_prefix, term_href
 bp = Blueprint("browse", __name__)
 
 PAGE_SIZE = 50
-FACET_VALUES = 50  # values listed per facet, the most frequent
+# Values listed per facet: the most frequent (and the selected one). An issuer facet of a national graph
+# has tens of thousands of values, which no one reads as a list (search finds them).
+FACET_VALUES = 50
 PAGE_LINKS = 5  # pager links either side of the current page
 MAX_FILTER_LENGTH = 2000  # checked before the value is looked at
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -297,7 +299,9 @@ def listing(kind: str):
     for f in facets_for(kind):
         selected = current.get(f.name)
         values = []
-        for value, name, n in index.facet_counts(kind, f.name, [c for c in chosen if c[0] != f.name], lang):
+        chosen_value = next((v for name, v in chosen if name == f.name), None)
+        others = [c for c in chosen if c[0] != f.name]
+        for value, name, n in index.facet_counts(kind, f.name, others, lang, FACET_VALUES, chosen_value):
             param = f.to_param(_facet_term(f, value))
             values.append({
                 # class labels are lower case ("ban dân vận"): capitalized as list items
@@ -305,7 +309,6 @@ def listing(kind: str):
                 "count": n, "selected": param == selected,
                 "href": browse_url(kind, {**current, f.name: param}),
             })
-        values = _most_frequent(values)
         values.sort(key=lambda v: (-int(v["name"]) if f.year and v["name"].lstrip("-").isdigit() else 0,
                                    vi_key(v["name"])))
         facets.append({"name": f.name, "label": f.label[lang], "values": values,
@@ -330,15 +333,6 @@ def listing(kind: str):
 
 def _facet_term(f: Facet, value: str):
     return ox.Literal(value, datatype=XSD_INTEGER) if f.year else ox.NamedNode(value)
-
-
-def _most_frequent(values: list[dict]) -> list[dict]:
-    """At most :data:`FACET_VALUES` values, the most frequent (and the selected one): an issuer facet of a
-    national graph has tens of thousands of values, which no one reads as a list (search finds them)."""
-    if len(values) <= FACET_VALUES:
-        return values
-    kept = sorted(values, key=lambda v: (-v["count"], vi_key(v["name"])))[:FACET_VALUES]
-    return kept + [v for v in values if v["selected"] and v not in kept]
 
 
 def _page_links(page: int, pages: int) -> list[int]:
