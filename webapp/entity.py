@@ -225,9 +225,10 @@ class Page:
         """Events whose date the build doubts (SHACL EventOnRepealedDocumentShape, conflict C3), so
         that every page listing such an event by its date marks it."""
         if self._doubtful is None:
-            rows = select(self.store, DOUBTFUL_DATES.replace("SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event")
-                          + " LIMIT 1000", self.iri)
-            self._doubtful = {r["event"].value for r in rows}
+            # A whole-graph question (every dated event): asked once per build, not once per page.
+            self._doubtful = snapshot().cached("entity.doubtful_events", lambda: frozenset(
+                r["event"].value for r in select(self.store, DOUBTFUL_DATES.replace(
+                    "SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event") + " LIMIT 1000", self.iri)))
         return self._doubtful
 
     def q(self, query: str, **iris: str) -> list:
