@@ -79,7 +79,7 @@ def _rows(store: ox.Store, text: str, name: str) -> list[tuple]:
 
 
 def test_every_rewritten_query_keeps_its_previous_text_here():
-    assert [p.name for p in BEFORE] == ["conflicts-before-rewrite.rq"]
+    assert [p.name for p in BEFORE] == ["conflicts-before-rewrite.rq", "events-by-place-and-year-before-rewrite.rq"]
 
 
 @pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.removesuffix("-before-rewrite.rq"))
@@ -93,7 +93,8 @@ def test_the_rewrite_returns_the_same_rows_in_the_same_order(synthetic, before):
     assert [_order_key(name, r) for r in new] == [_order_key(name, r) for r in old]
 
 
-ORDER_COLUMNS = {"conflicts": (0, 1, 4, 6)}  # ?kind ?subject ?source ?otherSource
+ORDER_COLUMNS = {"conflicts": (0, 1, 4, 6),  # ?kind ?subject ?source ?otherSource
+                 "events-by-place-and-year": (1, 2, 4)}  # ?placeLabel ?year ?eventLabel
 
 
 def _order_key(name: str, row: tuple) -> tuple:
