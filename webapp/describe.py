@@ -30,6 +30,8 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
     lang_rank = {lang: 0, "": 1, ("en" if lang == "vi" else "vi"): 2}
     props = [ox.NamedNode(p) for p in LABEL_PROPERTIES + _headline_properties()]
     default = ox.DefaultGraph()
+    if len(iris) > BULK_LABELS:
+        return _labels_by_scan(store, iris, props, lang_rank)
     out: dict[str, str] = {}
     for x in iris:
         try:
@@ -50,6 +52,27 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
         if best is not None:
             out[x] = best[1]
     return out
+
+
+BULK_LABELS = 5000  # past this many IRIs (the build's browse index), one pass over each label property
+
+
+def _labels_by_scan(store: ox.Store, iris: set[str], props: list, lang_rank: dict) -> dict[str, str]:
+    """:func:`labels` for many IRIs at once: each label property's statements read once, in a pass,
+    instead of one lookup per IRI and property; the same choice (property, then language, then text)."""
+    best: dict[str, tuple] = {}
+    for rank, prop in enumerate(props):
+        for q in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
+            lit, subject = q.object, q.subject
+            if not isinstance(lit, ox.Literal) or not isinstance(subject, ox.NamedNode):
+                continue
+            x = subject.value
+            if x not in iris:
+                continue
+            key = (rank, lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
+            if x not in best or key < best[x]:
+                best[x] = key
+    return {x: key[2] for x, key in best.items()}
 
 
 def headlines(store: ox.Store, graphs: set[str]) -> dict[str, str]:
