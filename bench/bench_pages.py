@@ -4,8 +4,10 @@ test client (median of ``--runs`` runs after a warm-up). Updates its own section
 ("## Pages and named queries at scale").
 
     .venv/bin/python bench/bench_pages.py build --entities 3300 --store /tmp/s100k
-    .venv/bin/python bench/bench_pages.py measure --store /tmp/s100k --label "100k" [--runs 5]
-    .venv/bin/python bench/bench_pages.py report RESULTS.json...
+    .venv/bin/python bench/bench_pages.py measure --store /tmp/s100k --out after.json [--runs 5]
+    PYTHONPATH=../main .venv/bin/python bench/bench_pages.py measure --store /tmp/s100k --code ../main \\
+        --old-queries OLD_QUERIES_DIR --out before.json        # the baseline, on the same store
+    .venv/bin/python bench/bench_pages.py report --size 100k before.json after.json build.json [--size …]
 
 The stores are built by the product's pipeline (``graph.build.build``) with SHACL validation replaced by
 a conforming no-op IN THIS SCRIPT ONLY: pySHACL does not finish at 100k+ triples, and validation is not
@@ -106,10 +108,56 @@ def measure(store: Path, code: Path, runs: int, old_queries: Path | None) -> dic
         out["pages"][path] = _median(get, runs)
     db = ox.Store.read_only(str(data_path(live_build_dir(store))))
     for name, q in sorted(named_queries.all_queries().items()):
-        text = (old_queries / f"{name}.rq").read_text(encoding="utf-8") if old_queries else q.text
         subs = named_queries.bind(q, {})
+        # as `danvan query` and the web page run it: the baseline had no named_queries.planned
+        text = ((old_queries / f"{name}.rq").read_text(encoding="utf-8") if old_queries
+                else named_queries.planned(q, subs))
         out["queries"][name] = _median(lambda: sum(1 for _ in named_queries.run(db, text, subs)), runs)
     return out
+
+
+def report(doc: Path, runs: list[tuple[str, Path, Path, dict]], note: str) -> str:
+    """The docs section: per size, each page and named query before (the baseline's code and queries)
+    and after (this checkout's), on the same store, with the ratio."""
+    lines = [HEADING, "",
+             "`bench/bench_pages.py`: synthetic graphs from `bench/synthetic.py` built by `graph.build.build` (SHACL "
+             "validation skipped in the bench only), each page fetched through the Flask test client, each named query "
+             "run in process on the read-only store with its default parameters (as `danvan query` and the web page "
+             "do). *Before*: the code and queries of `main` when this work started; *after*: this branch; both on the "
+             f"same store in one run. Median of several runs after a warm-up (one run when a call took over 5 s); "
+             f"{platform.machine()}, Python {platform.python_version()}, 2 cores shared with other jobs (load average "
+             "5–9 during these runs, so absolute figures are pessimistic; the ratios are the point).", ""]
+    for label, before_file, after_file, build in runs:
+        before = json.loads(before_file.read_text(encoding="utf-8"))
+        after = json.loads(after_file.read_text(encoding="utf-8"))
+        lines += [f"### {label}: {build['triples']:,} triples in the store (asserted and inferred)", "",
+                  "| page or query | before | after | ratio | HTML before → after |", "|---|---|---|---|---|"]
+        labels = {path: text for path, text in PAGES}
+        for path, ms in after["pages"].items():
+            key = path if path in before["pages"] else next((p for p in before["pages"] if p.split("?")[0] == path.split("?")[0] and "page=" in p), None)
+            old = before["pages"].get(key) if key else None
+            name = labels.get(path) or labels.get("/browse/document?page=LAST")
+            size = f"{before['bytes'].get(key, 0) / 1024:,.0f} KB → {after['bytes'][path] / 1024:,.0f} KB" if key else ""
+            lines.append(f"| {name} (`{path}`) | {_fmt(old)} | {_fmt(ms)} | {_ratio(old, ms)} | {size} |")
+        for name, ms in after["queries"].items():
+            old = before["queries"].get(name)
+            lines.append(f"| named query `{name}` | {_fmt(old)} | {_fmt(ms)} | {_ratio(old, ms)} | |")
+        lines.append("")
+    lines += [note, ""]
+    text = "\n".join(lines)
+    replace_section(doc, HEADING, text)
+    return text
+
+
+def _fmt(ms: float | None) -> str:
+    if ms is None:
+        return "—"
+    return f"{ms / 1000:.1f} s" if ms >= 1000 else f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def _ratio(old: float | None, new: float) -> str:
+    return f"{old / new:.0f}×" if old and new and old / new >= 1.5 else "≈" if old and new and old / new > 0.67 else (
+        f"{new / old:.1f}× slower" if old and new else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,8 +172,17 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--old-queries", type=Path, help="a folder of the baseline's .rq files (default: this checkout's)")
     m.add_argument("--runs", type=int, default=5)
     m.add_argument("--out", type=Path, required=True)
+    r = sub.add_parser("report")
+    r.add_argument("--size", nargs=4, action="append", metavar=("LABEL", "BEFORE_JSON", "AFTER_JSON", "BUILD_JSON"),
+                   required=True)
+    r.add_argument("--note", type=Path, help="a file whose text closes the section")
+    r.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = ap.parse_args(argv)
-    if args.cmd == "build":
+    if args.cmd == "report":
+        runs = [(label, Path(b), Path(a), json.loads(Path(bj).read_text(encoding="utf-8")))
+                for label, b, a, bj in args.size]
+        print(report(args.doc, runs, args.note.read_text(encoding="utf-8") if args.note else ""))
+    elif args.cmd == "build":
         print(json.dumps(build_store(args.entities, args.store), indent=1))
     elif args.cmd == "measure":
         result = measure(args.store, args.code, args.runs, args.old_queries)

@@ -51,8 +51,9 @@ def _source(n: int, entities: int) -> str:
             dates += f' ; dv:attestedOn "20{15 + n:02d}-01-01"^^xsd:date'
         lines.append(f"post:syn-{i}--{role}--{org}--{n} a dv:Post ; dv:holder p:syn-{i % 40} ;"
                      f" dv:role r:{role} ; dv:postIn o:syn-{org}{dates} .")
-    for o in range(5):
-        lines.append(f'o:syn-{o} a dv:PartyCommittee ; skos:prefLabel "Tổ chức {o}"@vi .')
+    for o in range(5 + entities // 4):  # 5 that documents and posts name, more below them
+        lines.append(f'o:syn-{o} a dv:PartyCommittee ; skos:prefLabel "Tổ chức {o % 17}"@vi'
+                     + (f" ; dv:subOrganizationOf o:syn-{o // 2} ." if o else " ."))
     return "\n".join(lines) + "\n"
 
 
@@ -79,7 +80,8 @@ def _rows(store: ox.Store, text: str, name: str) -> list[tuple]:
 
 
 def test_every_rewritten_query_keeps_its_previous_text_here():
-    assert [p.name for p in BEFORE] == ["conflicts-before-rewrite.rq", "events-by-place-and-year-before-rewrite.rq"]
+    assert [p.name for p in BEFORE] == ["conflicts-before-rewrite.rq", "events-by-place-and-year-before-rewrite.rq",
+                                        "organization-hierarchy-before-rewrite.rq"]
 
 
 @pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.removesuffix("-before-rewrite.rq"))
@@ -94,7 +96,8 @@ def test_the_rewrite_returns_the_same_rows_in_the_same_order(synthetic, before):
 
 
 ORDER_COLUMNS = {"conflicts": (0, 1, 4, 6),  # ?kind ?subject ?source ?otherSource
-                 "events-by-place-and-year": (1, 2, 4)}  # ?placeLabel ?year ?eventLabel
+                 "events-by-place-and-year": (1, 2, 4),  # ?placeLabel ?year ?eventLabel
+                 "organization-hierarchy": (3, 1)}  # ?parentLabel ?label
 
 
 def _order_key(name: str, row: tuple) -> tuple:
