@@ -41,7 +41,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, name_vi TEXT NOT NULL,
   name_en TEXT NOT NULL, rank_vi INTEGER NOT NULL, rank_en INTEGER NOT NULL, date TEXT);
 CREATE TABLE facet (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, entity INTEGER NOT NULL);
-CREATE TABLE facet_count (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE facet_count (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  pos_vi INTEGER NOT NULL, pos_en INTEGER NOT NULL);
 CREATE TABLE facet_value (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, name_vi TEXT NOT NULL,
   name_en TEXT NOT NULL, rank_vi INTEGER NOT NULL, rank_en INTEGER NOT NULL, PRIMARY KEY (kind, facet, value));
 CREATE TABLE latest_event (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL, date TEXT NOT NULL, place TEXT);
@@ -51,7 +52,8 @@ CREATE UNIQUE INDEX entity_vi ON entity (kind, rank_vi);
 CREATE UNIQUE INDEX entity_en ON entity (kind, rank_en);
 CREATE INDEX facet_value_entity ON facet (kind, facet, value, entity);
 CREATE INDEX facet_entity ON facet (entity, facet, value);
-CREATE INDEX facet_count_kind ON facet_count (kind, facet);
+CREATE INDEX facet_count_vi ON facet_count (kind, facet, pos_vi);
+CREATE INDEX facet_count_en ON facet_count (kind, facet, pos_en);
 """
 
 
@@ -105,11 +107,14 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
                 counts: dict[str, int] = {}
                 for _e, v in pairs:
                     counts[v] = counts.get(v, 0) + 1
-                con.executemany("INSERT INTO facet_count VALUES (?,?,?,?)",
-                                [(kind, f.name, v, n) for v, n in counts.items()])
                 value_names = {lang: _facet_value_names(db, list(terms.values()), lang) for lang in LANGS}
                 value_ranks = {lang: {v: r for r, v in enumerate(sorted(terms, key=lambda v: key(
                     value_names[lang].get(v, v))))} for lang in LANGS}
+                # the order a facet lists its values in without filters: most frequent first, then by name
+                pos = {lang: {v: p for p, v in enumerate(sorted(counts, key=lambda v: (-counts[v], value_ranks[lang][v])))}
+                       for lang in LANGS}
+                con.executemany("INSERT INTO facet_count VALUES (?,?,?,?,?,?)",
+                                [(kind, f.name, v, n, pos["vi"][v], pos["en"][v]) for v, n in counts.items()])
                 con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?,?,?)", [
                     (kind, f.name, v, value_names["vi"].get(v, v), value_names["en"].get(v, v),
                      value_ranks["vi"][v], value_ranks["en"][v]) for v in terms])
@@ -216,14 +221,21 @@ class BrowseIndex:
         """(value, its display name, number of entities) under the ``others`` filters: the ``top`` most
         frequent values (ties in Vietnamese order of their names), and ``selected`` if it is not among them."""
         lg = self._lang(lang)
-        if not others:
-            counted = "SELECT value, n FROM facet_count WHERE kind = ? AND facet = ?"
-            args: list = [kind, facet]
-        else:
-            where, args = self._filtered(kind, others)
-            counted = (f"SELECT f.value, COUNT(*) AS n FROM facet f JOIN entity e ON e.id = f.entity "
-                       f"WHERE f.kind = ? AND f.facet = ?{where} GROUP BY f.value")
-            args = [kind, facet, *args]
+        if not others:  # the first page of every listing: the first ``top`` positions, one index range
+            rows = self._con().execute(
+                f"SELECT c.value, v.name_{lg}, c.n FROM facet_count c JOIN facet_value v ON v.kind = c.kind AND "
+                f"v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ? AND c.pos_{lg} < ? "
+                f"ORDER BY c.pos_{lg}", (kind, facet, top)).fetchall()
+            if selected is not None and all(r[0] != selected for r in rows):
+                rows += self._con().execute(
+                    f"SELECT c.value, v.name_{lg}, c.n FROM facet_count c JOIN facet_value v ON v.kind = c.kind AND "
+                    "v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ? AND c.value = ?",
+                    (kind, facet, selected)).fetchall()
+            return rows
+        where, args = self._filtered(kind, others)
+        counted = (f"SELECT f.value, COUNT(*) AS n FROM facet f JOIN entity e ON e.id = f.entity "
+                   f"WHERE f.kind = ? AND f.facet = ?{where} GROUP BY f.value")
+        args = [kind, facet, *args]
         sql = (f"SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v "
                f"ON v.kind = ? AND v.facet = ? AND v.value = c.value ORDER BY c.n DESC, v.rank_{lg} LIMIT ?")
         rows = self._con().execute(sql, [*args, kind, facet, top]).fetchall()
