@@ -7,6 +7,7 @@ pyoxigraph substitutions, which only reach variables a SELECT projects — hence
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -289,13 +290,22 @@ class Outline:
     incoming: list[Group]
 
 
-def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, inferred: str) -> Outline | None:
+HUB = 1000  # a group this large is a hub's: what is counted over all of it is kept for the build's life
+
+
+def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, inferred: str,
+             memo: dict[str, Any] | None = None) -> Outline | None:
     """The entity's statements grouped by property: every group counted, one page of each read
     (``pages`` maps a group's key, ``out:IRI`` or ``in:IRI``, to its page; others are on page 1).
     None when nothing in the store mentions the entity."""
     groups: dict[str, list[Group]] = {"out": [], "in": []}
     for direction in ("out", "in"):
-        for predicate, n in sorted(group_counts(store, iri, direction).items()):
+        # A hub's counts read all its links: once per build (``memo``: the snapshot's), then kept.
+        key = f"describe.groups.{direction}.{iri}"
+        counts = (memo or {}).get(key) or group_counts(store, iri, direction)
+        if memo is not None and sum(counts.values()) >= HUB:
+            memo[key] = counts
+        for predicate, n in sorted(counts.items()):
             page = pages.get(f"{direction}:{predicate}", 1)
             groups[direction].append(group_page(store, iri, predicate, direction, n, page, per_page, inferred))
     if not groups["out"] and not groups["in"]:
@@ -378,7 +388,8 @@ def _rank(g: Group) -> tuple:
     return (g.direction != "out", not g.predicate.startswith(settings.ontology_namespace()), g.predicate)
 
 
-def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferred: str) -> None:
+def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferred: str,
+         memo: dict[str, Any] | None = None) -> None:
     """Mark each group whose every value a more specific (or preferred equivalent) group already
     shows as ``folded``, list it in ``also`` of the shown groups that entail it, and give their rows
     the sources of the equivalent statements (a fact a source states backwards is still its fact)."""
@@ -396,7 +407,13 @@ def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferre
         if sum(h.count for h in hosts) < g.count:
             continue  # fewer values in the hosts than in this group: one of its values is not among them
         q = f"ASK {{ {_pattern(iri, g)} FILTER NOT EXISTS {{ {others} }} }}"
+        key = f"describe.fold.{q}"
+        if memo is not None and key in memo:
+            g.folded = memo[key]
+            continue
         g.folded = not bool(store.query(q))
+        if memo is not None and g.count >= HUB:  # it read every value of the group: once per build
+            memo[key] = g.folded
     node = ox.NamedNode(iri)
     for g in groups:
         if not g.folded:
