@@ -51,7 +51,7 @@ _DDL_AFTER = """
 CREATE UNIQUE INDEX entity_vi ON entity (kind, rank_vi);
 CREATE UNIQUE INDEX entity_en ON entity (kind, rank_en);
 CREATE INDEX facet_value_entity ON facet (kind, facet, value, entity);
-CREATE INDEX facet_entity ON facet (entity, facet, value);
+CREATE INDEX facet_entity ON facet (entity, kind, facet, value);
 CREATE INDEX facet_count_vi ON facet_count (kind, facet, pos_vi);
 CREATE INDEX facet_count_en ON facet_count (kind, facet, pos_en);
 """
@@ -121,6 +121,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
         con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                         [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
         con.executescript(_DDL_AFTER)
+        con.execute("ANALYZE")  # statistics, so that SQLite joins a selection to the facet index by entity
         con.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", str(SCHEMA_VERSION)),
                                                            ("entities", str(entities))])
         con.commit()
@@ -189,20 +190,21 @@ class BrowseIndex:
         return "en" if lang == "en" else "vi"
 
     @staticmethod
-    def _filtered(kind: str, active: list[tuple[str, str]]) -> tuple[str, list]:
-        """SQL (a condition on ``e.id``) and arguments for entities with every (facet, value) of ``active``."""
-        sql, args = "", []
-        for facet, value in active:
-            sql += " AND e.id IN (SELECT entity FROM facet WHERE kind = ? AND facet = ? AND value = ?)"
-            args += [kind, facet, value]
-        return sql, args
+    def _selection(kind: str, active: list[tuple[str, str]]) -> tuple[str, list]:
+        """A ``WITH sel(entity)`` clause and its arguments: the entities with every (facet, value) of
+        ``active``, read from the facet index, so what follows costs what the selection holds."""
+        parts = " INTERSECT ".join("SELECT entity FROM facet WHERE kind = ? AND facet = ? AND value = ?"
+                                   for _ in active)
+        return f"WITH sel(entity) AS ({parts}) ", [x for facet, value in active for x in (kind, facet, value)]
 
     def counts(self) -> dict[str, int]:
         return dict(self._con().execute("SELECT kind, COUNT(*) FROM entity GROUP BY kind"))
 
     def total(self, kind: str, active: list[tuple[str, str]]) -> int:
-        where, args = self._filtered(kind, active)
-        return self._con().execute(f"SELECT COUNT(*) FROM entity e WHERE e.kind = ?{where}", [kind, *args]).fetchone()[0]
+        if not active:
+            return self._con().execute("SELECT COUNT(*) FROM entity WHERE kind = ?", (kind,)).fetchone()[0]
+        with_sel, args = self._selection(kind, active)
+        return self._con().execute(with_sel + "SELECT COUNT(*) FROM sel", args).fetchone()[0]
 
     def page(self, kind: str, active: list[tuple[str, str]], lang: str, offset: int, size: int) -> list[tuple]:
         """(iri, name, date) of the entities ranked ``offset``…``offset+size`` in Vietnamese order."""
@@ -211,10 +213,10 @@ class BrowseIndex:
             sql = (f"SELECT iri, name_{lg}, date FROM entity e WHERE kind = ? AND rank_{lg} >= ? AND rank_{lg} < ? "
                    f"ORDER BY rank_{lg}")
             return self._con().execute(sql, (kind, offset, offset + size)).fetchall()
-        where, args = self._filtered(kind, active)
-        sql = (f"SELECT iri, name_{lg}, date FROM entity e WHERE e.kind = ?{where} ORDER BY rank_{lg} "
-               "LIMIT ? OFFSET ?")
-        return self._con().execute(sql, [kind, *args, size, offset]).fetchall()
+        with_sel, args = self._selection(kind, active)
+        sql = (with_sel + f"SELECT e.iri, e.name_{lg}, e.date FROM sel JOIN entity e ON e.id = sel.entity "
+               f"ORDER BY e.rank_{lg} LIMIT ? OFFSET ?")
+        return self._con().execute(sql, [*args, size, offset]).fetchall()
 
     def facet_counts(self, kind: str, facet: str, others: list[tuple[str, str]], lang: str, top: int,
                      selected: str | None = None) -> list[tuple[str, str, int]]:
@@ -232,17 +234,17 @@ class BrowseIndex:
                     "v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ? AND c.value = ?",
                     (kind, facet, selected)).fetchall()
             return rows
-        where, args = self._filtered(kind, others)
-        counted = (f"SELECT f.value, COUNT(*) AS n FROM facet f JOIN entity e ON e.id = f.entity "
-                   f"WHERE f.kind = ? AND f.facet = ?{where} GROUP BY f.value")
-        args = [kind, facet, *args]
-        sql = (f"SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v "
+        with_sel, args = self._selection(kind, others)
+        counted = ("SELECT f.value, COUNT(*) AS n FROM sel CROSS JOIN facet f ON f.entity = sel.entity "
+                   "AND f.facet = ? AND f.kind = ? GROUP BY f.value")
+        args = [*args, facet, kind]
+        sql = (f"{with_sel}SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v "
                f"ON v.kind = ? AND v.facet = ? AND v.value = c.value ORDER BY c.n DESC, v.rank_{lg} LIMIT ?")
         rows = self._con().execute(sql, [*args, kind, facet, top]).fetchall()
         if selected is not None and all(r[0] != selected for r in rows):
             rows += self._con().execute(
-                f"SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v ON v.kind = ? AND v.facet = ? "
-                "AND v.value = c.value WHERE c.value = ?", [*args, kind, facet, selected]).fetchall()
+                f"{with_sel}SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v ON v.kind = ? "
+                "AND v.facet = ? AND v.value = c.value WHERE c.value = ?", [*args, kind, facet, selected]).fetchall()
         return rows
 
     def first(self, kind: str, lang: str, n: int) -> list[tuple[str, str]]:
