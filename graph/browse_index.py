@@ -172,6 +172,7 @@ class BrowseIndex:
         if not self.file.is_file():
             raise StoreError(f"{self.file} is missing: this build has no browse index; rebuild with `danvan build`.")
         self._local = threading.local()
+        self._counts: dict[str, int] | None = None
 
     @classmethod
     def for_build(cls, build_dir: str | os.PathLike) -> "BrowseIndex":
@@ -198,7 +199,9 @@ class BrowseIndex:
         return f"WITH sel(entity) AS ({parts}) ", [x for facet, value in active for x in (kind, facet, value)]
 
     def counts(self) -> dict[str, int]:
-        return dict(self._con().execute("SELECT kind, COUNT(*) FROM entity GROUP BY kind"))
+        if self._counts is None:  # read once: the file never changes
+            self._counts = dict(self._con().execute("SELECT kind, COUNT(*) FROM entity GROUP BY kind"))
+        return self._counts
 
     def total(self, kind: str, active: list[tuple[str, str]]) -> int:
         if not active:

@@ -298,6 +298,7 @@ class Hit:
     matched: str  # the name (as written, or a written form of the number) that matched best
 
 
+PREFIX_RANGE = 2000  # names starting with the query read from the B-tree and sorted; past this, the FTS phrase
 _FTS = "SELECT n.entity, n.text FROM name_fts JOIN name n ON n.id = name_fts.rowid WHERE name_fts MATCH ? "
 
 
@@ -343,9 +344,14 @@ class SearchIndex:
         quoted = [f'"{w}"' for w in words]
         # A whole-name prefix is the FTS phrase of the words at the start of a name, the last word a
         # prefix (folded names are words separated by single spaces, as FTS splits them).
+        upper = folded + "\U0010ffff"
+        few = con.execute("SELECT COUNT(*) FROM (SELECT 1 FROM name WHERE folded > ? AND folded < ? LIMIT ?)",
+                          (folded, upper, PREFIX_RANGE)).fetchone()[0] < PREFIX_RANGE
         plans = [
             ("exact", "SELECT entity, text FROM name WHERE folded = ? ORDER BY entity", (folded,)),
-            ("prefix", _FTS + "ORDER BY name_fts.rowid", ('^"' + " ".join(words) + '" *',)),
+            # a specific prefix: its few names from the B-tree; a common one: the FTS phrase, read in order
+            ("prefix", "SELECT entity, text FROM name WHERE folded > ? AND folded < ? ORDER BY entity", (folded, upper))
+            if few else ("prefix", _FTS + "ORDER BY name_fts.rowid", ('^"' + " ".join(words) + '" *',)),
             ("words", _FTS + "ORDER BY name_fts.rowid", (" ".join(quoted),)),
             ("word-prefixes", _FTS + "ORDER BY name_fts.rowid", (" ".join(q + "*" for q in quoted),)),
         ]

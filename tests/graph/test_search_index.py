@@ -277,3 +277,13 @@ def test_stopping_early_ranks_as_sorting_every_match(index, query, limit):
     hits = [(h.iri, h.tier, h.matched) for h in index.search(query, limit=limit)]
     assert hits == _ranked_by_sorting_every_match(index, query, limit)
     assert hits  # every query here finds something
+
+
+@pytest.mark.parametrize("query", ["quyết định", "dan van", "Nguyễn", "ban", "thành ủy", "quan 5", "d", "tp"])
+def test_a_common_prefix_read_from_fts_ranks_as_the_name_index(index, monkeypatch, query):
+    """Past PREFIX_RANGE names, whole-name prefixes come from the FTS phrase anchored at the start
+    (read in ranking order) instead of the name index: the same hits."""
+    expected = [(h.iri, h.tier, h.matched) for h in index.search(query, limit=100)]
+    monkeypatch.setattr(search_index, "PREFIX_RANGE", 0)
+    assert [(h.iri, h.tier, h.matched) for h in index.search(query, limit=100)] == expected
+    assert any(tier == "prefix" for _i, tier, _m in expected)
