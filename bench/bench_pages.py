@@ -156,6 +156,8 @@ def _fmt(ms: float | None) -> str:
 
 
 def _ratio(old: float | None, new: float) -> str:
+    if old is not None and max(old, new) < 1:
+        return "≈"  # under a millisecond both: noise
     return f"{old / new:.0f}×" if old and new and old / new >= 1.5 else "≈" if old and new and old / new > 0.67 else (
         f"{new / old:.1f}× slower" if old and new else "")
 
