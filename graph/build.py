@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__, dumps, search_index, settings, store
+from graph import __version__, browse_index, dumps, search_index, settings, store
 from graph.errors import BuildLocked, ValidationFailed
 from graph.load import LoadedSource, PathLike, load
 from graph.reason import materialize
@@ -128,6 +128,7 @@ def _build(
         db.flush()
         db.optimize()
         search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
+        browse_index.write(db, build_dir)  # browse.sqlite: listings and facet counts, likewise
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
         # build.json last: it is what makes the folder a complete build (store.is_complete)

@@ -332,7 +332,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         q = named_queries.get(ref)
     bindings = named_queries.bind(q, raw)
     store = _open(args)
-    results = named_queries.run(store, q.text, bindings)
+    results = named_queries.run(store, named_queries.planned(q, bindings), bindings)
     _write_results(results, args.format, sys.stdout.buffer, _namer(store, args.lang))
     return EXIT_OK
 

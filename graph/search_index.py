@@ -37,7 +37,7 @@ from graph import settings
 from graph.errors import StoreError
 
 FILENAME = "search.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entity ids in ranking order
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -210,8 +210,8 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     con = sqlite3.connect(temporary)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
-        entity_rows, name_rows = [], []
-        for eid, iri in enumerate(sorted(types), start=1):
+        entries = []
+        for iri in sorted(types):
             own = names.get(iri, [])
             nums = numbers.get(iri, [])
             if not own and not nums:
@@ -222,7 +222,15 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
             number = nums[0][0] if nums else None
             sort_key = fold(_with_number(number, label_vi or label_other or label_en) if number
                             else label_vi or label_other or label_en or iri)
-            entity_rows.append((eid, iri, kind, _kind_rank(kind), label_vi, label_en, label_other, sort_key,
+            entries.append((_kind_rank(kind), sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums))
+        # Ids in ranking order (kind, then label, then IRI) and names inserted in id order: the ranking
+        # reads matches in id order (the FTS rowid order, the name index's order within one folded text)
+        # and stops at the ``limit``-th entity, however common the words (SearchIndex.search).
+        entries.sort(key=lambda e: e[:3])
+        entity_rows, name_rows = [], []
+        for eid, (rank, sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums) in enumerate(
+                entries, start=1):
+            entity_rows.append((eid, iri, kind, rank, label_vi, label_en, label_other, sort_key,
                                 number, json.dumps(_ordered_types(types[iri]))))
             seen: set[str] = set()
             texts = [text for _r, _t, text in own]
@@ -290,6 +298,10 @@ class Hit:
     matched: str  # the name (as written, or a written form of the number) that matched best
 
 
+PREFIX_RANGE = 2000  # names starting with the query read from the B-tree and sorted; past this, the FTS phrase
+_FTS = "SELECT n.entity, n.text FROM name_fts JOIN name n ON n.id = name_fts.rowid WHERE name_fts MATCH ? "
+
+
 class QueryTooLong(ValueError):
     pass
 
@@ -330,23 +342,49 @@ class SearchIndex:
         con = self._con()
         found: dict[int, tuple[str, str]] = {}  # entity id → (tier, matched text), in rank order
         quoted = [f'"{w}"' for w in words]
+        # A whole-name prefix is the FTS phrase of the words at the start of a name, the last word a
+        # prefix (folded names are words separated by single spaces, as FTS splits them).
+        upper = folded + "\U0010ffff"
+        few = con.execute("SELECT COUNT(*) FROM (SELECT 1 FROM name WHERE folded > ? AND folded < ? LIMIT ?)",
+                          (folded, upper, PREFIX_RANGE)).fetchone()[0] < PREFIX_RANGE
         plans = [
-            ("exact", "n.folded = ?", (folded,), False),
-            ("prefix", "n.folded > ? AND n.folded < ?", (folded, folded + "\U0010ffff"), False),
-            ("words", "name_fts MATCH ?", (" ".join(quoted),), True),
-            ("word-prefixes", "name_fts MATCH ?", (" ".join(q + "*" for q in quoted),), True),
+            ("exact", "SELECT entity, text FROM name WHERE folded = ? ORDER BY entity", (folded,)),
+            # a specific prefix: its few names from the B-tree; a common one: the FTS phrase, read in order
+            ("prefix", "SELECT entity, text FROM name WHERE folded > ? AND folded < ? ORDER BY entity", (folded, upper))
+            if few else ("prefix", _FTS + "ORDER BY name_fts.rowid", ('^"' + " ".join(words) + '" *',)),
+            ("words", _FTS + "ORDER BY name_fts.rowid", (" ".join(quoted),)),
+            ("word-prefixes", _FTS + "ORDER BY name_fts.rowid", (" ".join(q + "*" for q in quoted),)),
         ]
-        for tier, where, args, fts in plans:
+        for tier, sql, args in plans:
             if len(found) >= limit:
                 break
-            self._run(con, tier, where, args, fts, limit, found)
+            self._first(con.execute(sql, args), tier, limit, found)
         if not found:
             self._run(con, "some-words", "name_fts MATCH ?", (" OR ".join(q + "*" for q in quoted),), True,
                       limit, found, by_rank=True)
         return self._hits(con, found, lang)
 
     @staticmethod
+    def _first(rows, tier: str, limit: int, found: dict[int, tuple[str, str]]) -> None:
+        """Add the first entities of ``rows`` ((entity, text) in entity order: ids are in ranking order)
+        to ``found`` until it holds ``limit``, each with the least of its matching names; reads only as
+        far as the entity after the last one kept."""
+        current, best = None, None
+        for eid, text in rows:
+            if eid != current:
+                if current is not None and current not in found:
+                    found[current] = (tier, best)
+                    if len(found) >= limit:
+                        return
+                current, best = eid, text
+            elif text < best:
+                best = text
+        if current is not None and current not in found and len(found) < limit:
+            found[current] = (tier, best)
+
+    @staticmethod
     def _run(con, tier, where, args, fts, limit, found, by_rank=False) -> None:
+        # Only for the last tier (some of the words, best FTS rank first), tried when nothing else matched.
         source = "name_fts JOIN name n ON n.id = name_fts.rowid" if fts else "name n"
         order = "MIN(name_fts.rank), e.kind_rank, e.sort_key" if by_rank else "e.kind_rank, e.sort_key, e.id"
         sql = (f"SELECT e.id, MIN(n.text) FROM {source} JOIN entity e ON e.id = n.entity WHERE {where} "

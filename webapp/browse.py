@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from graph import settings
+from graph.browse_index import BrowseIndex
 from webapp import snapshot
 from webapp.collation import vi_key
 from webapp.describe import labels
@@ -27,6 +29,10 @@ from webapp.urls import KINDS, browse_url, entity_prefix, term_href
 bp = Blueprint("browse", __name__)
 
 PAGE_SIZE = 50
+# Values listed per facet: the most frequent (and the selected one). An issuer facet of a national graph
+# has tens of thousands of values, which no one reads as a list (search finds them).
+FACET_VALUES = 50
+PAGE_LINKS = 5  # pager links either side of the current page
 MAX_FILTER_LENGTH = 2000  # checked before the value is looked at
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -174,24 +180,6 @@ def members(store: ox.Store, kind: str, active: list[tuple[Facet, object]]) -> l
     return [r["s"].value for r in store.query(q)]
 
 
-def facet_counts(store: ox.Store, kind: str, facet: Facet, active: list[tuple[Facet, object]]):
-    """[(value term, number of entities)] under the other active filters, most frequent first."""
-    others = [(f, t) for f, t in active if f.name != facet.name]
-    q = (f"SELECT ?v (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_kind_pattern(kind)} {_filter_patterns(others)} "
-         f"{facet.sparql('?v')} }} GROUP BY ?v")
-    rows = [(r["v"], int(r["n"].value)) for r in store.query(q) if r["v"] is not None]
-    return rows
-
-
-def count_by_kind(store: ox.Store) -> dict[str, int]:
-    """How many entities of each kind (for the index and the home page), kinds in ORDER."""
-    out = {}
-    for kind in ORDER:
-        q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_kind_pattern(kind)} }}"
-        out[kind] = int(next(iter(store.query(q)))["n"].value)
-    return out
-
-
 # --------------------------------------------------------------------------------- names and details
 
 def post_names(store: ox.Store, posts: set[str], lang: str) -> dict[str, str]:
@@ -255,10 +243,16 @@ def _page_size() -> int:
     return int(current_app.config.get("DANVAN_BROWSE_PAGE_SIZE", PAGE_SIZE))
 
 
+def browse_index() -> BrowseIndex:
+    """The build's browse index (:mod:`graph.browse_index`), opened once per build."""
+    snap = snapshot()
+    return snap.cached("browse_index", lambda: BrowseIndex.for_build(Path(snap.key)))
+
+
 @bp.get("/browse")
 def index():
-    snap = snapshot()
-    counts = snap.cached("browse.count_by_kind", lambda: count_by_kind(Scans(snap)))
+    found = browse_index().counts()
+    counts = {kind: found.get(kind, 0) for kind in ORDER}
     return render_template("browse.html", kind=None, counts=counts, kind_names=pick(KIND_NAMES),
                            t=pick(STRINGS))
 
@@ -286,32 +280,29 @@ def _page_number() -> int:
 def listing(kind: str):
     if kind not in KINDS:
         raise Refused(404, f"no such kind: {kind!r} (known: {', '.join(ORDER)})")
-    snap, lang = snapshot(), current_lang()
-    store = Scans(snap)  # every scan of this page under one deadline, in the pages' worker pool
+    lang = current_lang()
+    index = browse_index()  # everything below is read from the build's index: no scan of the store
     active = _active_filters(kind)
     page = _page_number()
     current = {f.name: f.to_param(t) for f, t in active}
+    chosen = [(f.name, t.value) for f, t in active]
 
-    iris = members(store, kind, active)
-    names = display_names(store, kind, iris, lang)
-    iris.sort(key=lambda i: vi_key(names[i]))
+    total = index.total(kind, chosen)
     size = _page_size()
-    pages = max(1, math.ceil(len(iris) / size))
+    pages = max(1, math.ceil(total / size))
     if page > pages:
         raise Refused(404, f"page {page} is past the last page ({pages})")
-    shown = iris[(page - 1) * size: page * size]
-    when = dates(store, kind, shown)
-    rows = [{"iri": i, "href": term_href(i), "name": names[i], "date": when.get(i)} for i in shown]
+    shown = index.page(kind, chosen, lang, (page - 1) * size, size)
+    rows = [{"iri": i, "href": term_href(i), "name": name, "date": date} for i, name, date in shown]
 
     facets = []
     for f in facets_for(kind):
-        counts = facet_counts(store, kind, f, active)
-        value_names = _facet_value_names(store, [v for v, _ in counts], lang)
         selected = current.get(f.name)
         values = []
-        for term, n in counts:
-            param = f.to_param(term)
-            name = value_names.get(term.value, term.value)
+        chosen_value = next((v for name, v in chosen if name == f.name), None)
+        others = [c for c in chosen if c[0] != f.name]
+        for value, name, n in index.facet_counts(kind, f.name, others, lang, FACET_VALUES, chosen_value):
+            param = f.to_param(_facet_term(f, value))
             values.append({
                 # class labels are lower case ("ban dân vận"): capitalized as list items
                 "name": name[:1].upper() + name[1:] if f.name == "class" else name,
@@ -328,15 +319,27 @@ def listing(kind: str):
              for fc in facets if fc["remove"]]
 
     pager = {
-        "page": page, "pages": pages, "total": len(iris),
-        "first": (page - 1) * size + 1 if iris else 0, "last": (page - 1) * size + len(shown),
+        "page": page, "pages": pages, "total": total,
+        "first": (page - 1) * size + 1 if total else 0, "last": (page - 1) * size + len(shown),
         "prev": browse_url(kind, current, page - 1) if page > 1 else None,
         "next": browse_url(kind, current, page + 1) if page < pages else None,
-        "links": [{"n": n, "href": browse_url(kind, current, n)} for n in range(1, pages + 1)] if pages > 1 else [],
+        "links": [{"n": n, "href": browse_url(kind, current, n)} for n in _page_links(page, pages)]
+        if pages > 1 else [],
     }
     return render_template("browse.html", kind=kind, kind_names=pick(KIND_NAMES), t=pick(STRINGS), rows=rows,
                            facets=facets, chips=chips, pager=pager,
                            clear=browse_url(kind) if current else None)
+
+
+def _facet_term(f: Facet, value: str):
+    return ox.Literal(value, datatype=XSD_INTEGER) if f.year else ox.NamedNode(value)
+
+
+def _page_links(page: int, pages: int) -> list[int]:
+    """The page numbers the pager links to: the first and last, and :data:`PAGE_LINKS` either side of the
+    current page (a listing of 3,000 pages does not link every one)."""
+    near = range(max(1, page - PAGE_LINKS), min(pages, page + PAGE_LINKS) + 1)
+    return sorted({1, pages, *near})
 
 
 def _facet_value_names(store: ox.Store, terms, lang: str) -> dict[str, str]:

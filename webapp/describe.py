@@ -7,6 +7,7 @@ pyoxigraph substitutions, which only reach variables a SELECT projects — hence
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -30,6 +31,8 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
     lang_rank = {lang: 0, "": 1, ("en" if lang == "vi" else "vi"): 2}
     props = [ox.NamedNode(p) for p in LABEL_PROPERTIES + _headline_properties()]
     default = ox.DefaultGraph()
+    if len(iris) > BULK_LABELS:
+        return _labels_by_scan(store, iris, props, lang_rank)
     out: dict[str, str] = {}
     for x in iris:
         try:
@@ -50,6 +53,27 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
         if best is not None:
             out[x] = best[1]
     return out
+
+
+BULK_LABELS = 5000  # past this many IRIs (the build's browse index), one pass over each label property
+
+
+def _labels_by_scan(store: ox.Store, iris: set[str], props: list, lang_rank: dict) -> dict[str, str]:
+    """:func:`labels` for many IRIs at once: each label property's statements read once, in a pass,
+    instead of one lookup per IRI and property; the same choice (property, then language, then text)."""
+    best: dict[str, tuple] = {}
+    for rank, prop in enumerate(props):
+        for q in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
+            lit, subject = q.object, q.subject
+            if not isinstance(lit, ox.Literal) or not isinstance(subject, ox.NamedNode):
+                continue
+            x = subject.value
+            if x not in iris:
+                continue
+            key = (rank, lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
+            if x not in best or key < best[x]:
+                best[x] = key
+    return {x: key[2] for x, key in best.items()}
 
 
 def headlines(store: ox.Store, graphs: set[str]) -> dict[str, str]:
@@ -135,7 +159,9 @@ def group_counts(store: ox.Store, iri: str, direction: str) -> dict[str, int]:
     """property IRI → how many distinct values (out) or subjects (in) it links the entity with."""
     s = _n(iri)
     pattern = f"{s} ?p ?v" if direction == "out" else f"?v ?p {s}"
-    q = f"SELECT ?p (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?p"
+    # The default graph holds each distinct triple of the named graphs once (store.fill_default_graph):
+    # counting its rows counts distinct values without reading every graph's copy and hashing them.
+    q = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?p"
     return {r["p"].value: int(r["n"].value) for r in store.query(q)}
 
 
@@ -264,13 +290,22 @@ class Outline:
     incoming: list[Group]
 
 
-def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, inferred: str) -> Outline | None:
+HUB = 1000  # a group this large is a hub's: what is counted over all of it is kept for the build's life
+
+
+def describe(store: ox.Store, iri: str, pages: dict[str, int], per_page: int, inferred: str,
+             memo: dict[str, Any] | None = None) -> Outline | None:
     """The entity's statements grouped by property: every group counted, one page of each read
     (``pages`` maps a group's key, ``out:IRI`` or ``in:IRI``, to its page; others are on page 1).
     None when nothing in the store mentions the entity."""
     groups: dict[str, list[Group]] = {"out": [], "in": []}
     for direction in ("out", "in"):
-        for predicate, n in sorted(group_counts(store, iri, direction).items()):
+        # A hub's counts read all its links: once per build (``memo``: the snapshot's), then kept.
+        key = f"describe.groups.{direction}.{iri}"
+        counts = (memo or {}).get(key) or group_counts(store, iri, direction)
+        if memo is not None and sum(counts.values()) >= HUB:
+            memo[key] = counts
+        for predicate, n in sorted(counts.items()):
             page = pages.get(f"{direction}:{predicate}", 1)
             groups[direction].append(group_page(store, iri, predicate, direction, n, page, per_page, inferred))
     if not groups["out"] and not groups["in"]:
@@ -353,7 +388,8 @@ def _rank(g: Group) -> tuple:
     return (g.direction != "out", not g.predicate.startswith(settings.ontology_namespace()), g.predicate)
 
 
-def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferred: str) -> None:
+def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferred: str,
+         memo: dict[str, Any] | None = None) -> None:
     """Mark each group whose every value a more specific (or preferred equivalent) group already
     shows as ``folded``, list it in ``also`` of the shown groups that entail it, and give their rows
     the sources of the equivalent statements (a fact a source states backwards is still its fact)."""
@@ -368,8 +404,16 @@ def fold(store: ox.Store, iri: str, outline: Outline, vocab: Vocabulary, inferre
         if not hosts:
             continue
         others = " UNION ".join(f"{{ {_pattern(iri, h)} }}" for h in hosts)
-        q = f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {_pattern(iri, g)} FILTER NOT EXISTS {{ {others} }} }}"
-        g.folded = int(next(iter(store.query(q)))["n"].value) == 0
+        if sum(h.count for h in hosts) < g.count:
+            continue  # fewer values in the hosts than in this group: one of its values is not among them
+        q = f"ASK {{ {_pattern(iri, g)} FILTER NOT EXISTS {{ {others} }} }}"
+        key = f"describe.fold.{q}"
+        if memo is not None and key in memo:
+            g.folded = memo[key]
+            continue
+        g.folded = not bool(store.query(q))
+        if memo is not None and g.count >= HUB:  # it read every value of the group: once per build
+            memo[key] = g.folded
     node = ox.NamedNode(iri)
     for g in groups:
         if not g.folded:

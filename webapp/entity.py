@@ -122,7 +122,8 @@ def show(kind: str, slug: str):
         raise Refused(406 if fmt else 400, f"This page is available as {', '.join(OFFERED)}, not {fmt!r}.")
     snap = snapshot()
     group, page = _paging()
-    outline = describe(snap.store, iri, {group: page} if group else {}, _per_page(), settings.inferred_graph())
+    outline = describe(snap.store, iri, {group: page} if group else {}, _per_page(), settings.inferred_graph(),
+                       memo=snap.memo)
     if outline is None:
         raise Refused(404, f"Nothing in the graph is about <{iri}>.")
     if fmt != HTML:
@@ -225,9 +226,10 @@ class Page:
         """Events whose date the build doubts (SHACL EventOnRepealedDocumentShape, conflict C3), so
         that every page listing such an event by its date marks it."""
         if self._doubtful is None:
-            rows = select(self.store, DOUBTFUL_DATES.replace("SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event")
-                          + " LIMIT 1000", self.iri)
-            self._doubtful = {r["event"].value for r in rows}
+            # A whole-graph question (every dated event): asked once per build, not once per page.
+            self._doubtful = snapshot().cached("entity.doubtful_events", lambda: frozenset(
+                r["event"].value for r in select(self.store, DOUBTFUL_DATES.replace(
+                    "SELECT DISTINCT ?date ?doc ?end", "SELECT DISTINCT ?event") + " LIMIT 1000", self.iri)))
         return self._doubtful
 
     def q(self, query: str, **iris: str) -> list:
@@ -464,7 +466,7 @@ class Page:
                 for other in groups:
                     if (other.predicate, other.direction) in vocab.forms(g.predicate, g.direction):
                         other.conflict = True
-        fold(self.store, self.iri, self.outline, vocab, self.inferred)
+        fold(self.store, self.iri, self.outline, vocab, self.inferred, memo=snapshot().memo)
         self.outline.outgoing = [g for g in self.outline.outgoing if not g.folded]
         self.outline.incoming = [g for g in self.outline.incoming if not g.folded]
         for g in groups:

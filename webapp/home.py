@@ -12,11 +12,10 @@ from flask import Blueprint, render_template
 
 from graph import named_queries, settings
 from webapp import snapshot
-from webapp.browse import KIND_NAMES, ORDER, count_by_kind, display_names, members
-from webapp.collation import vi_key
+from graph.browse_index import BrowseIndex
+from webapp.browse import KIND_NAMES, ORDER, browse_index
 from webapp.describe import labels
 from webapp.i18n import current_lang, pick
-from webapp.scans import Scans
 from webapp.urls import term_href
 from webapp.void import dumps_of
 
@@ -75,28 +74,26 @@ def _layout():
     return {"layout_strings": lambda: pick(LAYOUT)}
 
 
-def kind_summaries(store: ox.Store, lang: str) -> list[dict]:
+def kind_summaries(index: BrowseIndex, lang: str) -> list[dict]:
     """Each kind that has entities: its count and its first few entities in Vietnamese order."""
-    counts = count_by_kind(store)
-    out = []
-    for kind in ORDER:
-        if not counts[kind]:
-            continue
-        iris = members(store, kind, [])
-        names = display_names(store, kind, iris, lang)
-        first = sorted(iris, key=lambda i: vi_key(names[i]))[:EXAMPLES_PER_KIND]
-        out.append({"kind": kind, "count": counts[kind],
-                    "examples": [{"href": term_href(i), "name": names[i]} for i in first]})
-    return out
+    counts = index.counts()
+    return [{"kind": kind, "count": counts[kind],
+             "examples": [{"href": term_href(i), "name": name} for i, name in index.first(kind, lang, EXAMPLES_PER_KIND)]}
+            for kind in ORDER if counts.get(kind)]
 
 
-def latest_events(store: ox.Store, lang: str, limit: int = LATEST_EVENTS) -> list[dict]:
-    """The events with the latest start dates: date, label, place."""
+def latest_events_rows(store: ox.Store, limit: int = LATEST_EVENTS) -> list[tuple[str, str, str | None]]:
+    """(event, date, place) of the events with the latest start dates: run once by the build
+    (:mod:`graph.browse_index`), as it sorts every event."""
     dv = settings.ontology_namespace()
     q = (f"SELECT ?e (MAX(?d) AS ?date) (SAMPLE(?pl) AS ?place) WHERE {{ ?e a <{dv}Event> ; <{dv}startDate> ?d . "
          f"OPTIONAL {{ ?e <{dv}location> ?pl }} }} GROUP BY ?e ORDER BY DESC(?date) ?e LIMIT {int(limit)}")
-    rows = [(r["e"].value, r["date"].value, r["place"].value if r["place"] is not None else None)
+    return [(r["e"].value, r["date"].value, r["place"].value if r["place"] is not None else None)
             for r in store.query(q)]
+
+
+def latest_events(store: ox.Store, rows: list[tuple[str, str, str | None]], lang: str) -> list[dict]:
+    """The latest events' date, label and place, named in ``lang``."""
     names = labels(store, {x for e, _, p in rows for x in (e, p) if x}, lang)
     return [{"href": term_href(e), "name": names.get(e) or e.rsplit("/", 1)[-1], "date": d,
              "place": {"href": term_href(p), "name": names.get(p) or p} if p else None}
@@ -106,9 +103,9 @@ def latest_events(store: ox.Store, lang: str, limit: int = LATEST_EVENTS) -> lis
 @bp.get("/")
 def index():
     snap, lang = snapshot(), current_lang()
-    store = Scans(snap)  # the counts scan the store: one deadline, in the pages' worker pool
-    kinds = snap.cached(f"home.kinds.{lang}", lambda: kind_summaries(store, lang))
-    events = snap.cached(f"home.events.{lang}", lambda: latest_events(store, lang))
+    index = browse_index()  # counts, first entities and latest events: read from the build's index
+    kinds = kind_summaries(index, lang)
+    events = latest_events(snap.store, index.latest_events(), lang)
     known = named_queries.all_queries()
     queries = [{"name": n, "title": known[n].title.get(lang) or known[n].title.get("vi") or n}
                for n in KEY_QUERIES if n in known]

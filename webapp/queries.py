@@ -177,7 +177,7 @@ def _evaluate(query: named_queries.NamedQuery, bindings: dict, results_format: s
     snap = snapshot()
     pool = current_app.extensions["danvan.pool"]
     # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
-    return pool.run(str(data_path(snap.key)), query.text, timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+    return pool.run(str(data_path(snap.key)), named_queries.planned(query, bindings), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                     max_rows=current_app.config["DANVAN_MAX_ROWS"],
                     results_format=results_format, graph_format=graph_format,
                     substitutions={v.value: term for v, term in bindings.items()}, client=client())

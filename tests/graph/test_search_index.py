@@ -239,3 +239,51 @@ def test_a_missing_index_is_a_store_error(tmp_path):
 
     with pytest.raises(StoreError, match="danvan build"):
         SearchIndex.for_build(tmp_path)
+
+
+def _ranked_by_sorting_every_match(index: SearchIndex, query: str, limit: int) -> list[tuple[str, str, str]]:
+    """The ranking as it was before it stopped early: every match of a tier grouped and sorted in SQL
+    (whole-name prefixes by a range over the folded names), for comparison with SearchIndex.search."""
+    con = sqlite3.connect(index.file)
+    folded = fold(query)
+    words = [f'"{w}"' for w in folded.split()]
+    found: dict[int, tuple[str, str]] = {}
+    plans = [("exact", "n.folded = ?", (folded,), False),
+             ("prefix", "n.folded > ? AND n.folded < ?", (folded, folded + "\U0010ffff"), False),
+             ("words", "name_fts MATCH ?", (" ".join(words),), True),
+             ("word-prefixes", "name_fts MATCH ?", (" ".join(w + "*" for w in words),), True)]
+    try:
+        for tier, where, args, fts in plans:
+            if len(found) >= limit:
+                break
+            source = "name_fts JOIN name n ON n.id = name_fts.rowid" if fts else "name n"
+            sql = (f"SELECT e.id, MIN(n.text) FROM {source} JOIN entity e ON e.id = n.entity WHERE {where} "
+                   "GROUP BY e.id ORDER BY e.kind_rank, e.sort_key, e.iri LIMIT ?")
+            for eid, text in con.execute(sql, (*args, limit + len(found))):
+                if eid not in found and len(found) < limit:
+                    found[eid] = (tier, text)
+        iris = dict(con.execute(f"SELECT id, iri FROM entity WHERE id IN ({','.join('?' * len(found))})", list(found)))
+    finally:
+        con.close()
+    return [(iris[e], tier, text) for e, (tier, text) in found.items()]
+
+
+@pytest.mark.parametrize("query", ["quyết định", "dan van", "23", "QĐ", "Nguyễn", "hội nghị", "ban", "thành ủy",
+                                   "quan 5", "d", "2021", "mặt trận tổ quốc", "tp"])
+@pytest.mark.parametrize("limit", [1, 5, 20, 100])
+def test_stopping_early_ranks_as_sorting_every_match(index, query, limit):
+    """Ids are in ranking order, so reading matches in id order and stopping at the limit gives the
+    ranking that sorting every match gave (here on the seed graph), tier and matched name included."""
+    hits = [(h.iri, h.tier, h.matched) for h in index.search(query, limit=limit)]
+    assert hits == _ranked_by_sorting_every_match(index, query, limit)
+    assert hits  # every query here finds something
+
+
+@pytest.mark.parametrize("query", ["quyết định", "dan van", "Nguyễn", "ban", "thành ủy", "quan 5", "d", "tp"])
+def test_a_common_prefix_read_from_fts_ranks_as_the_name_index(index, monkeypatch, query):
+    """Past PREFIX_RANGE names, whole-name prefixes come from the FTS phrase anchored at the start
+    (read in ranking order) instead of the name index: the same hits."""
+    expected = [(h.iri, h.tier, h.matched) for h in index.search(query, limit=100)]
+    monkeypatch.setattr(search_index, "PREFIX_RANGE", 0)
+    assert [(h.iri, h.tier, h.matched) for h in index.search(query, limit=100)] == expected
+    assert any(tier == "prefix" for _i, tier, _m in expected)

@@ -1,0 +1,259 @@
+"""Browse listings and facet counts, computed once at build time into ``browse.sqlite`` beside the store.
+
+The browse and home pages used to scan the store on every request (every entity of a kind, its name,
+its facet values, then a sort in Python): 32 s for ``/browse/document`` at 1M triples. Everything those
+pages show depends only on the build, so the build writes it down once, in the order the pages show it:
+
+- ``entity``: every typed entity under ``{base}id/``, its kind, its display name in each language (the
+  same names the pages used to compute: :func:`webapp.browse.display_names`), its date, and its rank in
+  Vietnamese dictionary order (:func:`webapp.collation.vi_key`) among its kind, per language. A page
+  without filters is the ranks ``[(page-1)·size, page·size)``: one index range, whatever the page number.
+- ``facet``: (kind, facet, value, entity) for every facet of :func:`webapp.browse.facets_for`, with the
+  patterns the pages used to run; ``facet_count`` holds the counts with no filter active (the first
+  page of every listing), and counts under filters are ``GROUP BY`` over the ``facet`` index.
+- ``facet_value``: each facet value's display text per language.
+- ``latest_event``: the home page's latest events (the same query it used to run per build).
+
+Written after the store is loaded (by :func:`write`, one call in :mod:`graph.build`), into a temporary
+file renamed into place, so the file always matches the store it was built from. The web app opens it
+read-only (``immutable``) per build, one connection per thread (:class:`BrowseIndex`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.errors import StoreError
+
+FILENAME = "browse.sqlite"
+SCHEMA_VERSION = 1
+LANGS = ("vi", "en")
+LATEST_EVENTS = 5
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, name_vi TEXT NOT NULL,
+  name_en TEXT NOT NULL, rank_vi INTEGER NOT NULL, rank_en INTEGER NOT NULL, date TEXT);
+CREATE TABLE facet (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, entity INTEGER NOT NULL);
+CREATE TABLE facet_count (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  pos_vi INTEGER NOT NULL, pos_en INTEGER NOT NULL);
+CREATE TABLE facet_value (kind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, name_vi TEXT NOT NULL,
+  name_en TEXT NOT NULL, rank_vi INTEGER NOT NULL, rank_en INTEGER NOT NULL, PRIMARY KEY (kind, facet, value));
+CREATE TABLE latest_event (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL, date TEXT NOT NULL, place TEXT);
+"""
+_DDL_AFTER = """
+CREATE UNIQUE INDEX entity_vi ON entity (kind, rank_vi);
+CREATE UNIQUE INDEX entity_en ON entity (kind, rank_en);
+CREATE INDEX facet_value_entity ON facet (kind, facet, value, entity);
+CREATE INDEX facet_entity ON facet (entity, kind, facet, value);
+CREATE INDEX facet_count_vi ON facet_count (kind, facet, pos_vi);
+CREATE INDEX facet_count_en ON facet_count (kind, facet, pos_en);
+"""
+
+
+def path(build_dir: str | os.PathLike) -> Path:
+    return Path(build_dir) / FILENAME
+
+
+def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
+    """Compute the browse index of ``db`` (its default graph: the union of the sources and inferences)
+    into ``build_dir/browse.sqlite``; returns counts (entities, facet rows)."""
+    # The definitions of kinds, facets and names are the pages' own, so a listing shows what it did.
+    from webapp.browse import ORDER, _facet_value_names, dates, display_names, facets_for
+    from webapp.collation import vi_key
+    from webapp.home import latest_events_rows
+
+    target = path(build_dir)
+    temporary = target.with_suffix(".sqlite.tmp")
+    temporary.unlink(missing_ok=True)
+    con = sqlite3.connect(temporary)
+    entities = facet_rows = 0
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
+        by_kind = _entities_by_kind(db)
+        key = functools.lru_cache(maxsize=None)(vi_key)  # most names are the same in both languages
+        next_id = 1
+        for kind in ORDER:
+            iris = by_kind.get(kind, [])
+            if not iris:
+                continue
+            names = {lang: _chunked(lambda part: display_names(db, kind, part, lang), iris) for lang in LANGS}
+            ranks = {lang: {iri: r for r, iri in enumerate(sorted(iris, key=lambda i: key(names[lang][i])))}
+                     for lang in LANGS}
+            when = _chunked(lambda part: dates(db, kind, part), iris)
+            ids = {iri: next_id + n for n, iri in enumerate(iris)}
+            next_id += len(iris)
+            con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?)", [
+                (ids[i], i, kind, names["vi"][i], names["en"][i], ranks["vi"][i], ranks["en"][i], when.get(i))
+                for i in iris])
+            entities += len(iris)
+            for f in facets_for(kind):
+                pairs: set[tuple[int, str]] = set()
+                terms = {}
+                for r in db.query(f"SELECT DISTINCT ?s ?v WHERE {{ {f.sparql('?v')} }}"):
+                    s, v = r["s"], r["v"]
+                    if v is None or not isinstance(s, ox.NamedNode) or s.value not in ids:
+                        continue
+                    pairs.add((ids[s.value], v.value))
+                    terms[v.value] = v
+                con.executemany("INSERT INTO facet VALUES (?,?,?,?)", [(kind, f.name, v, e) for e, v in pairs])
+                facet_rows += len(pairs)
+                counts: dict[str, int] = {}
+                for _e, v in pairs:
+                    counts[v] = counts.get(v, 0) + 1
+                value_names = {lang: _facet_value_names(db, list(terms.values()), lang) for lang in LANGS}
+                value_ranks = {lang: {v: r for r, v in enumerate(sorted(terms, key=lambda v: key(
+                    value_names[lang].get(v, v))))} for lang in LANGS}
+                # the order a facet lists its values in without filters: most frequent first, then by name
+                pos = {lang: {v: p for p, v in enumerate(sorted(counts, key=lambda v: (-counts[v], value_ranks[lang][v])))}
+                       for lang in LANGS}
+                con.executemany("INSERT INTO facet_count VALUES (?,?,?,?,?,?)",
+                                [(kind, f.name, v, n, pos["vi"][v], pos["en"][v]) for v, n in counts.items()])
+                con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?,?,?)", [
+                    (kind, f.name, v, value_names["vi"].get(v, v), value_names["en"].get(v, v),
+                     value_ranks["vi"][v], value_ranks["en"][v]) for v in terms])
+        con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
+                        [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
+        con.executescript(_DDL_AFTER)
+        con.execute("ANALYZE")  # statistics, so that SQLite joins a selection to the facet index by entity
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", str(SCHEMA_VERSION)),
+                                                           ("entities", str(entities))])
+        con.commit()
+    finally:
+        con.close()
+    os.replace(temporary, target)
+    return {"entities": entities, "facet_rows": facet_rows}
+
+
+def _entities_by_kind(db: ox.Store) -> dict[str, list[str]]:
+    """Every typed entity under ``{base}id/`` by kind (the first path segment), each in IRI order: one
+    pass over the rdf:type index (a SPARQL ``DISTINCT … ORDER BY`` decodes and sorts every IRI: 11 s at 100k)."""
+    from webapp.urls import KINDS, entity_prefix
+
+    prefix = entity_prefix()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    seen: set[str] = set()
+    for q in db.quads_for_pattern(None, rdf_type, None, ox.DefaultGraph()):
+        if isinstance(q.subject, ox.NamedNode):
+            seen.add(q.subject.value)
+    groups: dict[str, list[str]] = {}
+    for iri in sorted(seen):
+        # the pages' rule: {base}id/{kind}/… is of that kind (whatever follows the slash)
+        kind, sep, _rest = iri[len(prefix):].partition("/") if iri.startswith(prefix) else ("", "", "")
+        if sep and kind in KINDS:
+            groups.setdefault(kind, []).append(iri)
+    return groups
+
+
+def _chunked(compute, iris: list[str], size: int = 5000) -> dict:
+    """``compute`` over ``iris`` in parts: its queries join a ``VALUES`` block of one part at a time."""
+    out: dict = {}
+    for start in range(0, len(iris), size):
+        out.update(compute(iris[start:start + size]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+class BrowseIndex:
+    """A read-only ``browse.sqlite``; one SQLite connection per thread. Every method is a few index
+    lookups or one bounded range: no method reads every entity of a kind unless a filter asks for a
+    count over them, and then only the ``facet`` index."""
+
+    def __init__(self, file: str | os.PathLike):
+        self.file = Path(file)
+        if not self.file.is_file():
+            raise StoreError(f"{self.file} is missing: this build has no browse index; rebuild with `danvan build`.")
+        self._local = threading.local()
+        self._counts: dict[str, int] | None = None
+
+    @classmethod
+    def for_build(cls, build_dir: str | os.PathLike) -> "BrowseIndex":
+        return cls(path(build_dir))
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            uri = self.file.resolve().as_uri() + "?mode=ro&immutable=1"
+            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    @staticmethod
+    def _lang(lang: str) -> str:
+        return "en" if lang == "en" else "vi"
+
+    @staticmethod
+    def _selection(kind: str, active: list[tuple[str, str]]) -> tuple[str, list]:
+        """A ``WITH sel(entity)`` clause and its arguments: the entities with every (facet, value) of
+        ``active``, read from the facet index, so what follows costs what the selection holds."""
+        parts = " INTERSECT ".join("SELECT entity FROM facet WHERE kind = ? AND facet = ? AND value = ?"
+                                   for _ in active)
+        return f"WITH sel(entity) AS ({parts}) ", [x for facet, value in active for x in (kind, facet, value)]
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:  # read once: the file never changes
+            self._counts = dict(self._con().execute("SELECT kind, COUNT(*) FROM entity GROUP BY kind"))
+        return self._counts
+
+    def total(self, kind: str, active: list[tuple[str, str]]) -> int:
+        if not active:
+            return self._con().execute("SELECT COUNT(*) FROM entity WHERE kind = ?", (kind,)).fetchone()[0]
+        with_sel, args = self._selection(kind, active)
+        return self._con().execute(with_sel + "SELECT COUNT(*) FROM sel", args).fetchone()[0]
+
+    def page(self, kind: str, active: list[tuple[str, str]], lang: str, offset: int, size: int) -> list[tuple]:
+        """(iri, name, date) of the entities ranked ``offset``…``offset+size`` in Vietnamese order."""
+        lg = self._lang(lang)
+        if not active:  # ranks are dense per kind: the page is one index range (keyset), at any depth
+            sql = (f"SELECT iri, name_{lg}, date FROM entity e WHERE kind = ? AND rank_{lg} >= ? AND rank_{lg} < ? "
+                   f"ORDER BY rank_{lg}")
+            return self._con().execute(sql, (kind, offset, offset + size)).fetchall()
+        with_sel, args = self._selection(kind, active)
+        sql = (with_sel + f"SELECT e.iri, e.name_{lg}, e.date FROM sel JOIN entity e ON e.id = sel.entity "
+               f"ORDER BY e.rank_{lg} LIMIT ? OFFSET ?")
+        return self._con().execute(sql, [*args, size, offset]).fetchall()
+
+    def facet_counts(self, kind: str, facet: str, others: list[tuple[str, str]], lang: str, top: int,
+                     selected: str | None = None) -> list[tuple[str, str, int]]:
+        """(value, its display name, number of entities) under the ``others`` filters: the ``top`` most
+        frequent values (ties in Vietnamese order of their names), and ``selected`` if it is not among them."""
+        lg = self._lang(lang)
+        if not others:  # the first page of every listing: the first ``top`` positions, one index range
+            rows = self._con().execute(
+                f"SELECT c.value, v.name_{lg}, c.n FROM facet_count c JOIN facet_value v ON v.kind = c.kind AND "
+                f"v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ? AND c.pos_{lg} < ? "
+                f"ORDER BY c.pos_{lg}", (kind, facet, top)).fetchall()
+            if selected is not None and all(r[0] != selected for r in rows):
+                rows += self._con().execute(
+                    f"SELECT c.value, v.name_{lg}, c.n FROM facet_count c JOIN facet_value v ON v.kind = c.kind AND "
+                    "v.facet = c.facet AND v.value = c.value WHERE c.kind = ? AND c.facet = ? AND c.value = ?",
+                    (kind, facet, selected)).fetchall()
+            return rows
+        with_sel, args = self._selection(kind, others)
+        counted = ("SELECT f.value, COUNT(*) AS n FROM sel CROSS JOIN facet f ON f.entity = sel.entity "
+                   "AND f.facet = ? AND f.kind = ? GROUP BY f.value")
+        args = [*args, facet, kind]
+        sql = (f"{with_sel}SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v "
+               f"ON v.kind = ? AND v.facet = ? AND v.value = c.value ORDER BY c.n DESC, v.rank_{lg} LIMIT ?")
+        rows = self._con().execute(sql, [*args, kind, facet, top]).fetchall()
+        if selected is not None and all(r[0] != selected for r in rows):
+            rows += self._con().execute(
+                f"{with_sel}SELECT c.value, v.name_{lg}, c.n FROM ({counted}) c JOIN facet_value v ON v.kind = ? "
+                "AND v.facet = ? AND v.value = c.value WHERE c.value = ?", [*args, kind, facet, selected]).fetchall()
+        return rows
+
+    def first(self, kind: str, lang: str, n: int) -> list[tuple[str, str]]:
+        lg = self._lang(lang)
+        return self._con().execute(f"SELECT iri, name_{lg} FROM entity WHERE kind = ? ORDER BY rank_{lg} LIMIT ?",
+                                   (kind, n)).fetchall()
+
+    def latest_events(self) -> list[tuple[str, str, str | None]]:
+        return self._con().execute("SELECT iri, date, place FROM latest_event ORDER BY pos").fetchall()
