@@ -150,8 +150,9 @@ def _build(
             timings.update(outcome.timings)
             start = time.perf_counter()
             if not result.conforms:
-                # name what the report mentions from the live build (the new one is deleted below)
-                raise ValidationFailed(result, store.open_store(link))
+                store.fill_default_graph(outcome.data)  # as a full build hands it over, to name things
+                raise ValidationFailed(result, outcome.data)
+            outcome = None
             db.flush()
         search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer

@@ -220,12 +220,10 @@ def compile_file(shapes: PathLike | None = None) -> Compiled:
 
 
 def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
-             focus: Focus | None = None, union_default: bool = False,
-             timings: dict[str, float] | None = None) -> ValidationResult:
+             focus: Focus | None = None, timings: dict[str, float] | None = None) -> ValidationResult:
     """Run the EachSource shapes on each source graph and the AllSources shapes on everything, as
     compiled SPARQL in ``store``. With ``focus``, only what it names (see :class:`Focus`); then
-    :func:`merge` combines the result with the previous build's findings. ``union_default``: the
-    store's default graph holds the union of its named graphs (a built store), not stray facts.
+    :func:`merge` combines the result with the previous build's findings.
     ``timings`` (if given) receives seconds per constraint key."""
     compiled = compile_file(shapes)
     findings: list[Finding] = []
@@ -245,7 +243,7 @@ def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | No
     rechecked: dict[str, set[str]] = {}
     if compiled.every:
         scratch = _validation_graph()
-        _write_records(store, sources, scratch, union_default)
+        _write_records(store, sources, scratch)
         try:
             for constraint in compiled.every:
                 start = time.perf_counter()
@@ -329,14 +327,14 @@ def _occurs(store: ox.Store, term, graph: ox.NamedNode) -> bool:
     return any(next(iter(store.quads_for_pattern(*p, graph)), None) is not None for p in patterns)
 
 
-def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode, union_default: bool) -> None:
+def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode) -> None:
     """The claims and the asserted-graph records (see the module's docstring) into ``scratch``."""
     ns = dv()
     store.update(f"DROP SILENT GRAPH <{scratch.value}>")
     derived = {settings.ontology_graph(), settings.inferred_graph(), scratch.value}
     quads = [ox.Quad(name, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ns.AssertedGraph)), scratch)
              for name in store.named_graphs() if name.value not in derived]
-    if not union_default and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
         quads.append(ox.Quad(ox.BlankNode("default-graph"), ox.NamedNode(str(RDF.type)),
                              ox.NamedNode(str(ns.AssertedGraph)), scratch))
     store.extend(quads)
