@@ -272,7 +272,13 @@ def merge(previous: list[Finding], fresh: ValidationResult, focus: Focus) -> Val
         if f.scope == "EachSource":
             if set(f.sources) & focus.sources:
                 continue
-        elif f.constraint not in fresh.rechecked or f.focus in fresh.rechecked[f.constraint]:
+        elif f.constraint not in fresh.rechecked:
+            continue  # run whole again
+        elif f.focus == "[]":
+            # blank nodes all read "[]"; one lives in a single file, so it was touched only if that file changed
+            if set(f.sources) & focus.sources:
+                continue
+        elif f.focus in fresh.rechecked[f.constraint]:
             continue
         kept.append(f)
     report = fresh.report

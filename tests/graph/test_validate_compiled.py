@@ -195,3 +195,26 @@ def test_a_sub_pattern_without_this_is_evaluated_once_per_query():
     text = before.query()
     assert text.count("dv:datePublished") == 1 and text.startswith("PREFIX")
     assert not before.local  # it reads other nodes than the event: an incremental build runs it whole
+
+
+def test_merge_keeps_what_was_not_rechecked():
+    def finding(focus, source, constraint, scope="AllSources"):
+        return validate.Finding("Warning", scope, (source + ".ttl",), (source,), focus, None, None,
+                                (("en", "x"),), None, None, constraint=constraint)
+
+    previous = [
+        finding("[]", "urn:s1", "local"),  # a blank node of the changed file: re-checked
+        finding("[]", "urn:s2", "local"),  # a blank node of another file: kept
+        finding("<urn:a>", "urn:s2", "local"),  # re-checked
+        finding("<urn:b>", "urn:s2", "local"),  # kept
+        finding("<urn:b>", "urn:s2", "whole"),  # its constraint ran whole: replaced
+        finding("<urn:c>", "urn:s1", "each", scope="EachSource"),  # the changed file's: replaced
+        finding("<urn:c>", "urn:s2", "each", scope="EachSource"),  # kept
+    ]
+    fresh = validate.ValidationResult(True, 0, 1, rdflib.Graph(), [finding("<urn:a>", "urn:s1", "local")],
+                                      rechecked={"local": {"<urn:a>", "[]"}})
+    merged = validate.merge(previous, fresh, Focus(frozenset({"urn:s1"}), frozenset()))
+    assert Counter((f.focus, f.sources, f.constraint) for f in merged.findings) == Counter([
+        ("[]", ("urn:s2",), "local"), ("<urn:b>", ("urn:s2",), "local"), ("<urn:c>", ("urn:s2",), "each"),
+        ("<urn:a>", ("urn:s1",), "local")])
+    assert merged.warnings == 4
