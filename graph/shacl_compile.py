@@ -191,7 +191,7 @@ def _targets(shapes: rdflib.Graph, shape, path: str) -> tuple[str, str] | None:
     for b in branches:
         if b.startswith("VALUES"):
             node = b[len("VALUES ?this { "):-2]
-            tests.append(f"{{ FILTER (?this = {node}) }}")
+            tests.append(f"{{ FILTER (sameTerm(?this, {node})) }}")
         else:
             tests.append(f"{{ {b} }}")
     return union, " UNION ".join(tests)
