@@ -26,7 +26,7 @@ from graph import resources, settings
 from graph.load import LoadedSource, Packaged, PathLike, parse_file
 from graph.namespaces import dv, prefixes, rdflib_graph
 from graph.validate import (
-    _SEVERITY_ORDER, _TARGETS, Finding, ValidationResult, _implicit_class, _mentions, _rdflib, _scopes, _short,
+    _SEVERITY_ORDER, _TARGETS, Finding, ValidationResult, _mentions, _rdflib, _scopes, _short,
     asserted_graphs, claim_graph,
 )
 
