@@ -12,7 +12,8 @@ hard links to its immutable files, so it costs no copy), in the new build direct
 1. the changed and added files are read and checked exactly as a full build reads them
    (:func:`graph.load.load`, into a scratch in-memory store, with the ontology so their source
    subjects are recognized); a source IRI another unchanged file already describes is refused;
-2. the graphs of changed and removed sources are dropped, the new files' quads added;
+2. the quads of changed and removed sources' graphs that the files no longer state are removed, the
+   new ones added (an edited line is a few quads, not the whole file);
 3. the inferred graph is recomputed (:func:`graph.reason.materialize`, a full run of the rules: the
    domain rules are not monotonic, and a full run is exact) over an in-memory copy of the asserted
    graphs, and only its difference with the old one is written to the new store;
@@ -144,18 +145,15 @@ def apply(plan: Plan, build_dir: Path, sources: list[PathLike], ontology: list[P
     start = time.perf_counter()
     dropped = [s["iri"] for s in plan.info["sources"]
                if s["path"] in {str(p) for p in plan.changed} or s in plan.removed]
-    removed_triples: set[Triple] = set()
-    quads = plan.info["quads"]
-    for iri in dropped:
-        graph = ox.NamedNode(iri)
-        old = [q.triple for q in db.quads_for_pattern(None, None, None, graph)]
-        removed_triples.update((t.subject, t.predicate, t.object) for t in old)
-        quads -= len(old)
-        db.remove_graph(graph)
-    added_quads = [q for s in new_sources for q in fresh.quads_for_pattern(None, None, None, ox.NamedNode(s.iri))]
-    db.extend(added_quads)
-    quads += len(added_quads)
-    added_triples = {(q.subject, q.predicate, q.object) for q in added_quads}
+    # only the difference is written: an edited line, not the whole file
+    old_quads = {q for iri in dropped for q in db.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+    new_quads = {q for s in new_sources for q in fresh.quads_for_pattern(None, None, None, ox.NamedNode(s.iri))}
+    for quad in old_quads - new_quads:
+        db.remove(quad)
+    db.extend(new_quads - old_quads)
+    quads = plan.info["quads"] - len(old_quads - new_quads) + len(new_quads - old_quads)
+    removed_triples: set[Triple] = {(q.subject, q.predicate, q.object) for q in old_quads - new_quads}
+    added_triples: set[Triple] = {(q.subject, q.predicate, q.object) for q in new_quads - old_quads}
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
