@@ -13,6 +13,7 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import tempfile
@@ -65,16 +66,21 @@ def main() -> None:
             i_wall, i_cpu, step = timed_build(store_dir, sources)
             print(f"{size}: incremental {i_wall:.1f} s {step.timings}", flush=True)
             rows.append((size, full.triples, wall, cpu, full.timings, i_wall, i_cpu, step.timings))
+        write(rows)  # after each size: a long run cut short keeps what it measured
 
+
+def write(rows) -> None:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [HEADING, "",
              f"Written by `bench/bench_incremental.py` on {when}. Machine: {platform.processor() or platform.machine()}, "
              f"Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}. One run each; wall seconds "
-             "(and this process's CPU seconds: the 2-core machine is shared with other jobs).", "",
+             "(and this process's CPU seconds: the 2-core machine is shared with other jobs; load average "
+             f"{os.getloadavg()[0]:.1f} when written).", "",
              "`danvan build` after one of the 20 source files changed starts from a checkpoint of the live build "
              "(graph/incremental.py). Stages of the incremental build: read (parse and check the changed file), "
-             "checkpoint (`Store.backup`, hard links), load (drop the file's old graph, add the new), reason "
-             "(the whole inferred graph recomputed in the on-disk store, then compared with the old), union "
+             "checkpoint (`Store.backup`, hard links), load (remove the quads the file no longer states, add the "
+             "new ones), reason (the whole inferred graph recomputed over an in-memory copy of the asserted "
+             "graphs, only the difference written), union "
              "(the default graph updated by the difference), validate (the file's own shapes; the touched nodes "
              "for constraints that read only their focus node, the others whole), store (search index, dumps, "
              "build.json, swap).", "",
@@ -87,7 +93,9 @@ def main() -> None:
         lines.append(f"| {size:,} | {triples:,} | {wall:.1f} ({cpu:.1f}) | {f_stages} | {i_wall:.1f} ({i_cpu:.1f}) "
                      f"| {i_stages} | {wall / i_wall:.1f}× |")
     replace_section(DOC, HEADING, "\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print("\n".join(lines), flush=True)
+
+
 
 
 if __name__ == "__main__":
