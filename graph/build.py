@@ -1,4 +1,5 @@
-"""The pipeline: load → reason → validate → store.
+"""The pipeline: load → reason → validate → store (or, when only source files changed, an incremental
+build from the live one: :mod:`graph.incremental`).
 
 :func:`build` loads, reasons and validates in memory; only if the data conforms does it bulk-load a new
 on-disk store beside the live one and swap it in. On any failure the new directory is deleted (or
@@ -11,6 +12,7 @@ killed at any moment leaves at most a partial folder, which the live store never
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import time
@@ -21,11 +23,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__, browse_index, dumps, search_index, settings, store
+from graph import __version__, browse_index, dumps, resources, search_index, settings, store
 from graph.errors import BuildLocked, ValidationFailed
-from graph.load import LoadedSource, PathLike, load
+from graph.incremental import FINDINGS, Plan, digest, inputs_digest
+from graph.incremental import apply as incremental_apply
+from graph.incremental import plan as incremental_plan
+from graph.load import LoadedSource, Packaged, PathLike, default_sources, load
 from graph.reason import materialize
-from graph.validate import ValidationResult, validate
+from graph.validate import ValidationResult, findings_to_json, validate
 
 Progress = Callable[[str], None]
 
@@ -81,56 +86,82 @@ def build(
     keep: int = 3,
     wait: bool = False,
     waiting: Callable[[BuildLocked], None] | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build a new store and make it the live one. Raises :class:`ValidationFailed` on violations,
     :class:`BuildLocked` if another build runs on the store (unless ``wait``: then ``waiting`` hears
     who, and the build starts when that one ends).
 
     ``sources``/``ontology``/``shapes`` default to the packaged files; ``keep`` complete builds are kept.
+    When only source files changed since the live build, the new build starts from it
+    (:mod:`graph.incremental`) unless ``incremental`` is false.
     """
     say = progress or _quiet
     link = Path(store_dir) if store_dir is not None else settings.default_store_dir()
     store.live_build_dir(link)  # a --store that is not ours fails now, not after the whole pipeline
+    sources = default_sources() if sources is None else list(sources)
+    ontology = [Packaged(p, "ontology") for p in resources.ontology_files()] if ontology is None else list(ontology)
+    shapes = Packaged(resources.shapes_file(), "ontology") if shapes is None else shapes
     with store.build_lock(link, wait=wait, waiting=waiting):
         for partial in store.remove_partial(link):
             say(f"store: removed {partial.name}, left by an interrupted build")
-        return _build(link, say, sources, ontology, shapes, keep)
+        plan = incremental_plan(link, sources, ontology, shapes) if incremental else None
+        if plan is not None:
+            say(f"incremental: {plan.describe()} since {plan.previous.name}")
+        return _build(link, say, sources, ontology, shapes, keep, plan)
 
 
 def _build(
     link: Path,
     say: Progress,
-    sources: Iterable[PathLike] | None,
-    ontology: Iterable[PathLike] | None,
-    shapes: PathLike | None,
+    sources: list[PathLike],
+    ontology: list[PathLike],
+    shapes: PathLike,
     keep: int,
+    plan: Plan | None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
-    # Reason and validate in memory (RocksDB transactions make rule rounds several times slower),
-    # then bulk-load the result into the fresh on-disk store.
-    memory = ox.Store()
-    loaded, inferred, result = _pipeline(memory, say, timings, sources, ontology, shapes)
-    start = time.perf_counter()
-    union = store.fill_default_graph(memory)
-    if not result.conforms:
-        raise ValidationFailed(result, memory)
-
+    if plan is None:
+        # Reason and validate in memory (RocksDB transactions make rule rounds several times slower),
+        # then bulk-load the result into the fresh on-disk store.
+        memory = ox.Store()
+        loaded, inferred, result = _pipeline(memory, say, timings, sources, ontology, shapes)
+        start = time.perf_counter()
+        union = store.fill_default_graph(memory)
+        if not result.conforms:
+            raise ValidationFailed(result, memory)
     build_dir = store.new_build_dir(link)
     db: ox.Store | None = None
     try:
-        dump = build_dir / "dataset.nq"
-        memory.dump(str(dump), ox.RdfFormat.N_QUADS)
-        triples = len(memory)
-        memory = None
-        db = ox.Store(str(store.data_path(build_dir)))
-        db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        dump.unlink()
-        db.flush()
-        db.optimize()
+        if plan is None:
+            dump = build_dir / "dataset.nq"
+            memory.dump(str(dump), ox.RdfFormat.N_QUADS)
+            triples = len(memory)
+            memory = None
+            db = ox.Store(str(store.data_path(build_dir)))
+            db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            dump.unlink()
+            db.flush()
+            db.optimize()
+        else:
+            outcome = incremental_apply(plan, build_dir, sources, ontology, shapes, say)
+            db, loaded, inferred, union, triples, result = (
+                outcome.db, outcome.loaded, outcome.inferred, outcome.union, outcome.quads, outcome.validation)
+            timings.update(outcome.timings)
+            start = time.perf_counter()
+            if not result.conforms:
+                store.fill_default_graph(outcome.data)  # as a full build hands it over, to name things
+                raise ValidationFailed(result, outcome.data)
+            outcome = None
+            db.flush()
         search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
         browse_index.write(db, build_dir)  # browse.sqlite: listings and facet counts, likewise
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
+        # what the next incremental build starts from: every finding, and (in build.json) every input's digest
+        (build_dir / FINDINGS).write_text(json.dumps(findings_to_json(result.findings), ensure_ascii=False),
+                                          encoding="utf-8")
+        digests = plan.digests if plan is not None else {str(p): digest(p) for p in sources}
         # build.json last: it is what makes the folder a complete build (store.is_complete)
         store.write_build_info(build_dir, {
             "build_id": build_dir.name,
@@ -140,7 +171,10 @@ def _build(
             "inferred": inferred,
             "base_iri": settings.base_iri(),
             "version": __version__,
-            "sources": [{"iri": s.iri, "path": s.path, "triples": s.triples} for s in loaded],
+            "sources": [{"iri": s.iri, "path": s.path, "triples": s.triples, "sha256": digests[s.path]}
+                        for s in loaded],
+            "inputs": inputs_digest(ontology, shapes),
+            "incremental": plan is not None,
             "validation": {"violations": result.violations, "warnings": result.warnings},
             "timings": {k: round(v, 3) for k, v in timings.items()},
             **dumps.publish(build_dir),  # the dataset's dumps and VoID counts, from the closed store

@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="if another build is running on the store, wait for it instead of exiting with 2")
     b.add_argument("--keep", type=_keep, default=3, metavar="N",
                    help="complete builds to keep, the live one included (default 3, at least 1)")
+    b.add_argument("--full", action="store_true",
+                   help="build everything again, even when only source files changed since the live build")
     _verbose_arg(b)
     _lang_arg(b)
     _endpoint_arg(b, "after the local build, load it into this engine and switch it in at once "
@@ -234,7 +236,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"danvan: waiting for the build running on {store_dir} ({who})…", file=sys.stderr, flush=True)
 
     result = build(store_dir, progress=_progress(), keep=args.keep, wait=args.wait, waiting=waiting,
-                   **_source_files(args))
+                   incremental=not args.full, **_source_files(args))
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")

@@ -58,6 +58,12 @@ class Packaged:
         return f"Packaged({str(self)!r})"
 
 
+def default_sources() -> list:
+    """What a build reads when no sources are given: the packaged files and the national reference data
+    generated from its package (``DANVAN_NATIONAL``)."""
+    return [Packaged(p, "graph/sources") for p in resources.source_files()] + national.default_sources()
+
+
 def load(
     store: ox.Store,
     sources: Iterable[PathLike] | None = None,
@@ -70,11 +76,7 @@ def load(
     :class:`SourceContentError`; nothing is written unless every file passes.
     """
     ontology = [Packaged(p, "ontology") for p in resources.ontology_files()] if ontology is None else list(ontology)
-    if sources is None:
-        # the packaged files and the national reference data generated from its package (DANVAN_NATIONAL)
-        sources = [Packaged(p, "graph/sources") for p in resources.source_files()] + national.default_sources()
-    else:
-        sources = list(sources)
+    sources = default_sources() if sources is None else list(sources)
 
     ontology_graph = ox.NamedNode(settings.ontology_graph())
     ontology_triples = [t for path in ontology for t in parse_file(path)]

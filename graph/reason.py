@@ -161,8 +161,9 @@ def materialize(store: ox.Store, rules_dir=None) -> int:
     inferred = settings.inferred_graph()
     base = settings.base_iri() + "graph/"
     stage = _SCRATCH[0]
-    for graph in (inferred, *_SCRATCH):
-        store.update(f"DROP SILENT GRAPH <{base + graph}>")
+    # (the inferred graph's name is a whole IRI, the scratch graphs' are relative to base)
+    for graph in (inferred, *(base + g for g in _SCRATCH)):
+        store.update(f"DROP SILENT GRAPH <{graph}>")
     # Domain rules say <inferred>; they write into a scratch graph instead, which then seeds the next
     # semi-naive OWL round (instead of a naive round over everything) and is added to <inferred>.
     domain = [(name, _prologue() + text.replace("<inferred>", f"<{stage}>")) for name, text in domain_rules(rules_dir)]

@@ -1,11 +1,14 @@
-"""Validate the loaded (and reasoned) dataset against ``ontology/shapes.ttl`` with pyshacl.
+"""Validate the loaded (and reasoned) dataset against ``ontology/shapes.ttl``, inside the store.
+
+The shapes are compiled to SPARQL SELECT queries (:mod:`graph.shacl_compile`), one per constraint, run
+by pyoxigraph over the whole graph, or over the nodes a change touched (:class:`Focus`, for incremental
+builds). pySHACL stays the reference (:mod:`graph.shacl_oracle`): the tests compare both.
 
 Each shape declares where it applies with ``dv:validationScope``:
 
 * ``dv:EachSource`` — once per source file: the data is that file's graph plus the whole ontology graph
-  (so ``sh:targetClass`` follows subclasses and ``sh:class dv:DocumentType`` sees the document types;
-  pyshacl's own ``ont_graph`` copies only classes and properties, not such individuals). What a file
-  must say about itself.
+  (so ``sh:targetClass`` follows subclasses and ``sh:class dv:DocumentType`` sees the document types);
+  each query runs with those two graphs as its default graph. What a file must say about itself.
   Results whose focus node does not occur in the file (e.g. ontology individuals) are dropped, so a
   problem of the ontology is not blamed on every file.
 * ``dv:AllSources`` (the default) — once over the union of every source, the inferred graph and the
@@ -13,11 +16,11 @@ Each shape declares where it applies with ``dv:validationScope``:
   ``(s, P, o)`` asserted in source graph ``g``, a node ``[] a dv:Claim; dv:claimSubject s;
   dv:claimProperty P; dv:claimValue o; dv:claimSource g; dv:claimFile "<g's file>"``, and
   ``<g> a dv:AssertedGraph`` for every graph holding asserted facts. These records exist only in the
-  validation data, never in the store; they let a shape compare what different sources say, and
-  check that every fact sits in a described source's graph.
-
-Shapes of the other scope keep their definitions but lose their targets, so ``sh:node`` references
-across scopes still work.
+  validation data (a scratch graph dropped when validation ends), never in the built store; they let a
+  shape compare what different sources say, and check that every fact sits in a described source's
+  graph. The compiled path makes claims only for a subject's property that two or more sources state
+  (the only ones a comparison between sources can involve; thousands of times fewer at scale); the
+  oracle makes them for every value.
 
 Each result names source files: for EachSource the file validated; for AllSources the files its
 messages name (a claim's own file included), else the files whose triples have its focus node as subject,
@@ -33,26 +36,24 @@ a disagreement reported once per pair of sources is one line listing what each s
 from __future__ import annotations
 
 import json
+import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import PurePath
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from graph import resources, settings
 from graph.errors import SourceContentError
 from graph.load import LoadedSource, Packaged, PathLike, parse_file
-from graph.namespaces import dv, prefixes, quad_to_rdflib, rdflib_graph, to_rdflib
+from graph.namespaces import dv, prefixes, quad_to_rdflib, to_rdflib
+from graph.shacl_compile import Constraint, compile_shapes
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -80,6 +81,9 @@ class Finding:
     # For a disagreement between sources: what each source claims, as (file, value, value is an IRI);
     # presentation only (one line per disagreement instead of one per pair of sources).
     claimed: tuple[tuple[str, str, bool], ...] = ()
+    # Which compiled constraint found it (incremental builds replace what a constraint re-checks);
+    # bookkeeping only, not part of what a finding says.
+    constraint: str = field(default="", compare=False)
 
     def message(self) -> str:
         """Vietnamese first, then English, then the rest; joined with ' | '."""
@@ -144,6 +148,9 @@ class ValidationResult:
     warnings: int
     report: rdflib.Graph
     findings: list[Finding] = field(default_factory=list)
+    # constraint key → the focus nodes it re-checked, for constraints an incremental build re-checked on
+    # some nodes only (see merge)
+    rechecked: dict[str, set[str]] = field(default_factory=dict)
 
     def text(self) -> str:
         """One line per result (severity, source file(s), focus node, path, message), then a summary."""
@@ -185,75 +192,308 @@ class ValidationResult:
         return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
 
 
-@contextmanager
-def _parse_each_query_once() -> Iterator[None]:
-    """pyshacl runs a SPARQL constraint once per focus node, with the same text and different
-    bindings, and rdflib parses the text every time: most of the validation time. For the duration of
-    a validation, parse and translate each text once (what rdflib's own prepareQuery is for)."""
-    original = SPARQLProcessor.query
-    prepared: dict[tuple, Any] = {}
+@dataclass(frozen=True)
+class Focus:
+    """What an incremental build re-checks: the EachSource shapes on ``sources`` (IRIs) only, and the
+    AllSources constraints that depend only on their focus node's own statements (and, for sh:class,
+    on its values' types) on ``nodes`` only; the other AllSources constraints run whole."""
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            if key not in prepared:
-                prepared[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
-            strOrQuery = prepared[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        SPARQLProcessor.query = original
+    sources: frozenset[str]
+    nodes: frozenset  # ox terms
 
 
-def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None) -> ValidationResult:
-    """Run the EachSource shapes on each source graph and the AllSources shapes on everything."""
-    with _parse_each_query_once():
-        return _validate(store, sources, shapes)
+@dataclass
+class Compiled:
+    """The shapes file compiled once: its constraints by scope and its message templates."""
+
+    each: list[Constraint]
+    every: list[Constraint]
 
 
-def _validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None) -> ValidationResult:
+def compile_file(shapes: PathLike | None = None) -> Compiled:
     if shapes is None:
         shapes = Packaged(resources.shapes_file(), "ontology")
-    shapes_graph = _rdflib(parse_file(shapes))
-    scopes = _scopes(shapes_graph, str(shapes))
-    ontology = rdflib_graph(store, [settings.ontology_graph()])
-    templates = _message_templates(shapes_graph)
+    graph = _rdflib(parse_file(shapes))
+    constraints = compile_shapes(graph, _scopes(graph, str(shapes)), str(shapes))
+    return Compiled([c for c in constraints if c.scope == "EachSource"],
+                    [c for c in constraints if c.scope == "AllSources"])
+
+
+def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
+             focus: Focus | None = None, timings: dict[str, float] | None = None) -> ValidationResult:
+    """Run the EachSource shapes on each source graph and the AllSources shapes on everything, as
+    compiled SPARQL in ``store``. With ``focus``, only what it names (see :class:`Focus`); then
+    :func:`merge` combines the result with the previous build's findings.
+    ``timings`` (if given) receives seconds per constraint key."""
+    compiled = compile_file(shapes)
     findings: list[Finding] = []
+    report = _new_report()
+    ontology = ox.NamedNode(settings.ontology_graph())
+    for source in sources:
+        if focus is not None and source.iri not in focus.sources:
+            continue
+        graph = ox.NamedNode(source.iri)
+        for constraint in compiled.each:
+            start = time.perf_counter()
+            for row in store.query(constraint.query(), default_graph=[graph, ontology]):
+                if not _occurs(store, row["this"], graph):
+                    continue  # an ontology individual: not this file's to fix
+                findings.append(_finding(store, constraint, row, [source], None, report))
+            _tick(timings, constraint, start)
+    rechecked: dict[str, set[str]] = {}
+    if compiled.every:
+        scratch = _validation_graph()
+        _write_records(store, sources, scratch)
+        try:
+            for constraint in compiled.every:
+                start = time.perf_counter()
+                if focus is None or not constraint.local:
+                    rows = store.query(constraint.query(), use_default_graph_as_union=True)
+                else:
+                    nodes = _focus_nodes(store, constraint, focus)
+                    rechecked[constraint.key] = {_focus_text(to_rdflib(n)) for n in nodes}
+                    rows = _targeted_rows(store, constraint, nodes)
+                for row in rows:
+                    findings.append(_finding(store, constraint, row, sources, scratch, report))
+                _tick(timings, constraint, start)
+        finally:
+            store.update(f"DROP SILENT GRAPH <{scratch.value}>")
+    result = _result(findings, report)
+    result.rechecked = rechecked
+    return result
+
+
+def merge(previous: list[Finding], fresh: ValidationResult, focus: Focus) -> ValidationResult:
+    """The previous build's findings that an incremental re-check (``fresh``, made with ``focus``) did
+    not redo, plus the fresh ones: EachSource findings of unchanged files, and AllSources findings of
+    constraints re-checked on some nodes only, about other nodes."""
+    kept = []
+    for f in previous:
+        if f.scope == "EachSource":
+            if set(f.sources) & focus.sources:
+                continue
+        elif f.constraint not in fresh.rechecked:
+            continue  # run whole again
+        elif f.focus == "[]":
+            # blank nodes all read "[]"; one lives in a single file, so it was touched only if that file changed
+            if set(f.sources) & focus.sources:
+                continue
+        elif f.focus in fresh.rechecked[f.constraint]:
+            continue
+        kept.append(f)
+    report = fresh.report
+    for f in kept:
+        _report_finding(report, f)
+    return _result(kept + list(fresh.findings), report)
+
+
+def _focus_nodes(store: ox.Store, constraint: Constraint, focus: Focus) -> set:
+    nodes = set(focus.nodes)
+    if constraint.via:
+        # sh:class looks at its values' types: a node whose types changed re-checks whoever points at it
+        nodes |= _pointing_at(store, constraint.via, focus.nodes)
+    return nodes
+
+
+def _targeted_rows(store: ox.Store, constraint: Constraint, nodes: set):
+    named = sorted(str(n) for n in nodes if not isinstance(n, ox.BlankNode))
+    for chunk in range(0, len(named), 5000):
+        yield from store.query(constraint.query(named[chunk:chunk + 5000]), use_default_graph_as_union=True)
+    this = ox.Variable("this")
+    for blank in (n for n in nodes if isinstance(n, ox.BlankNode)):  # VALUES cannot hold blank nodes
+        yield from store.query(constraint.query(bound=True), use_default_graph_as_union=True,
+                               substitutions={this: blank})
+
+
+def _pointing_at(store: ox.Store, predicate: str, nodes) -> set:
+    named = [str(n) for n in nodes if not isinstance(n, (ox.BlankNode, ox.Literal))]
+    found = set()
+    for chunk in range(0, len(named), 5000):
+        query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {' '.join(named[chunk:chunk + 5000])} }} ?s <{predicate}> ?o }}"
+        found |= {row["s"] for row in store.query(query, use_default_graph_as_union=True)}
+    return found
+
+
+def _tick(timings: dict[str, float] | None, constraint: Constraint, start: float) -> None:
+    if timings is not None:
+        timings[constraint.key] = timings.get(constraint.key, 0.0) + time.perf_counter() - start
+
+
+def _validation_graph() -> ox.NamedNode:
+    return ox.NamedNode(settings.base_iri() + "graph/validation")
+
+
+def _occurs(store: ox.Store, term, graph: ox.NamedNode) -> bool:
+    if isinstance(term, ox.Literal):
+        patterns = [(None, None, term)]
+    else:
+        patterns = [(term, None, None), (None, None, term)]
+        if isinstance(term, ox.NamedNode):
+            patterns.append((None, term, None))
+    return any(next(iter(store.quads_for_pattern(*p, graph)), None) is not None for p in patterns)
+
+
+def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode) -> None:
+    """The claims and the asserted-graph records (see the module's docstring) into ``scratch``."""
+    ns = dv()
+    store.update(f"DROP SILENT GRAPH <{scratch.value}>")
+    derived = {settings.ontology_graph(), settings.inferred_graph(), scratch.value}
+    quads = [ox.Quad(name, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ns.AssertedGraph)), scratch)
+             for name in store.named_graphs() if name.value not in derived]
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        quads.append(ox.Quad(ox.BlankNode("default-graph"), ox.NamedNode(str(RDF.type)),
+                             ox.NamedNode(str(ns.AssertedGraph)), scratch))
+    store.extend(quads)
+    if not sources:
+        return
+    files = " ".join(f"(<{s.iri}> {Literal(s.path).n3()})" for s in sources)
+    graphs = " ".join(f"<{s.iri}>" for s in sources)
+    store.update(f"""
+        INSERT {{ GRAPH <{scratch.value}> {{
+            _:claim a <{ns.Claim}> ; <{ns.claimSubject}> ?s ; <{ns.claimProperty}> ?p ; <{ns.claimValue}> ?o ;
+                <{ns.claimSource}> ?g ; <{ns.claimFile}> ?file }} }}
+        WHERE {{
+            {{ SELECT ?s ?p WHERE {{
+                GRAPH <{settings.ontology_graph()}> {{ ?p <{ns.expectsOneValue}> ?one FILTER (?one = true) }}
+                VALUES ?h {{ {graphs} }}
+                GRAPH ?h {{ ?s ?p ?x }}
+            }} GROUP BY ?s ?p HAVING (COUNT(DISTINCT ?h) > 1) }}
+            VALUES (?g ?file) {{ {files} }}
+            GRAPH ?g {{ ?s ?p ?o }}
+        }}""")
+
+
+def _finding(store: ox.Store, constraint: Constraint, row, sources: list[LoadedSource],
+             scratch: ox.NamedNode | None, report: rdflib.Graph) -> Finding:
+    ns = dv()
+    focus = to_rdflib(row["this"])
+    value = None
+    if constraint.value:
+        bound = row[constraint.value]
+        value = to_rdflib(bound) if bound is not None else None
+    path = constraint.path
+    bound = {name: to_rdflib(row[name]) for name in ("this", *constraint.variables) if row[name] is not None}
+    messages = set()
+    for m in constraint.messages:
+        text = str(m)
+        if constraint.templated:
+            for name, term in bound.items():
+                text = re.sub("{[?$]" + name + "}", lambda _m, t=str(term): t, text)
+        messages.add((m.language or "", text))
+    if not messages and constraint.generic:
+        messages.add(("", constraint.generic.replace("{this}", _short(focus) or "")))
+    claim = None
+    claimed: tuple[tuple[str, str, bool], ...] = ()
+    if scratch is not None:
+        named = _named_sources(store, row["this"], [t for _, t in messages], sources, scratch)
+        if isinstance(focus, BNode) and _is_claim(store, row["this"], scratch):
+            claim = row["this"]
+            subject, prop, claim_value = _claim_parts(store, claim, scratch)
+            focus, path, value = to_rdflib(subject), to_rdflib(prop), to_rdflib(claim_value)
+            claimed = _claimed(store, subject, prop, scratch)
+        sources = named
+    severity = str(constraint.severity).rsplit("#", 1)[-1]
+    finding = Finding(
+        severity=severity, scope=constraint.scope, files=tuple(s.path for s in sources),
+        sources=tuple(s.iri for s in sources), focus=_focus_text(focus),
+        path=None if path is None else ("[path expression]" if isinstance(path, BNode) else _short(path)),
+        value=_short(value), messages=tuple(sorted(messages)),
+        shape=_short(constraint.shape) if isinstance(constraint.shape, URIRef) else None,
+        component=_short(constraint.component), claimed=claimed, constraint=constraint.key)
+    _report_result(report, constraint, row, value if claim is None else to_rdflib(claim), messages, sources,
+                   store, claim, scratch)
+    return finding
+
+
+def _focus_text(focus) -> str:
+    return f"<{focus}>" if isinstance(focus, URIRef) else ("[]" if isinstance(focus, BNode) else str(focus))
+
+
+def _is_claim(store: ox.Store, node, scratch) -> bool:
+    kind = ox.NamedNode(str(dv().Claim))
+    return next(iter(store.quads_for_pattern(node, ox.NamedNode(str(RDF.type)), kind, scratch)), None) is not None
+
+
+def _claim_parts(store: ox.Store, claim, scratch):
+    ns = dv()
+    return tuple(next(iter(store.quads_for_pattern(claim, ox.NamedNode(str(p)), None, scratch))).object
+                 for p in (ns.claimSubject, ns.claimProperty, ns.claimValue))
+
+
+def _claimed(store: ox.Store, subject, prop, scratch) -> tuple[tuple[str, str, bool], ...]:
+    """What every source claims for ``subject``'s ``prop``: (file, value, value is an IRI)."""
+    ns = dv()
+    out = set()
+    for row in store.query(
+        f"SELECT ?file ?value WHERE {{ GRAPH <{scratch.value}> {{ ?c <{ns.claimSubject}> {subject} ;"
+        f" <{ns.claimProperty}> {prop} ; <{ns.claimValue}> ?value ; <{ns.claimFile}> ?file }} }}"
+    ):
+        value = row["value"]
+        out.add((row["file"].value, value.value, isinstance(value, ox.NamedNode)))
+    return tuple(sorted(out))
+
+
+def _named_sources(store: ox.Store, focus, texts: list[str], sources: list[LoadedSource], scratch) -> list[LoadedSource]:
+    """The files the messages name (and a claim's own file), else those stating something about the focus
+    node, else those mentioning it."""
+    ns = dv()
+    own = set()
+    if isinstance(focus, ox.BlankNode):
+        own = {q.object.value for q in store.quads_for_pattern(focus, ox.NamedNode(str(ns.claimFile)), None, scratch)}
+    named = [s for s in sources if s.path in own or any(_mentions(t, s.path) for t in texts)]
+    if named:
+        return named
+    if isinstance(focus, ox.BlankNode) and _is_claim(store, focus, scratch):
+        focus = _claim_parts(store, focus, scratch)[0]
+    if isinstance(focus, (ox.NamedNode, ox.BlankNode)):
+        for pattern in ((focus, None, None), (None, None, focus)):
+            stating = {q.graph_name.value for q in store.quads_for_pattern(*pattern, None)
+                       if isinstance(q.graph_name, ox.NamedNode)}
+            named = [s for s in sources if s.iri in stating]
+            if named:
+                return named
+    return []
+
+
+def _new_report() -> rdflib.Graph:
     report = rdflib.Graph()
     for prefix, namespace in prefixes().items():
         report.bind(prefix, namespace)
+    return report
 
-    each = _shapes_for(shapes_graph, scopes, "EachSource")
-    if each is not None:
-        for source in sources:
-            data = rdflib_graph(store, [source.iri])
-            nodes = {t for triple in data for t in triple}
-            data += ontology
-            results = _run(data, each)
-            for node in _result_nodes(results):
-                if results.value(node, SH.focusNode) not in nodes:
-                    continue
-                findings.append(_finding(results, node, "EachSource", [source], None, templates))
-                _copy_result(results, node, report, [source], templates)
 
-    every = _shapes_for(shapes_graph, scopes, "AllSources")
-    if every is not None:
-        data = rdflib_graph(store)
-        claims = claim_graph(store, sources)
-        data += claims
-        data += asserted_graphs(store)
-        results = _run(data, every)
-        for node in _result_nodes(results):
-            files = _named_sources(results, node, claims, sources, store)
-            findings.append(_finding(results, node, "AllSources", files, claims, templates))
-            _copy_result(results, node, report, files, templates, claims)
+def _report_result(report: rdflib.Graph, constraint: Constraint, row, value, messages, sources, store, claim,
+                   scratch) -> None:
+    """The result as pySHACL writes one (sh:ValidationResult), tagged with its sources (rdfs:seeAlso);
+    a claim focus node comes with the claim's own triples."""
+    node = BNode()
+    focus = to_rdflib(row["this"])
+    report.add((node, RDF.type, SH.ValidationResult))
+    report.add((node, SH.focusNode, focus))
+    report.add((node, SH.resultSeverity, constraint.severity))
+    report.add((node, SH.sourceShape, constraint.shape))
+    report.add((node, SH.sourceConstraintComponent, constraint.component))
+    if constraint.path is not None:
+        report.add((node, SH.resultPath, constraint.path))
+    if constraint.source_constraint is not None:
+        report.add((node, SH.sourceConstraint, constraint.source_constraint))
+    if value is not None:
+        report.add((node, SH.value, value))
+    for lang, text in messages:
+        report.add((node, SH.resultMessage, Literal(text, lang=lang or None)))
+    for source in sources:
+        report.add((node, RDFS.seeAlso, URIRef(source.iri)))
+    if claim is not None:
+        for quad in store.quads_for_pattern(claim, None, None, scratch):
+            report.add(quad_to_rdflib(quad))
 
+
+def _result(findings: list[Finding], report: rdflib.Graph, keep_report: bool = False) -> ValidationResult:
     findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.files, f.focus, f.path or "", f.message()))
     violations = sum(f.severity == "Violation" for f in findings)
     warnings = len(findings) - violations
+    for old in list(report.subjects(RDF.type, SH.ValidationReport)):
+        report.remove((old, None, None))
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
     report.add((root, SH.conforms, Literal(violations == 0)))
@@ -331,31 +571,6 @@ def _implicit_class(shapes: rdflib.Graph, shape) -> bool:
     return (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes
 
 
-def _shapes_for(shapes: rdflib.Graph, scopes: dict, scope: str) -> rdflib.Graph | None:
-    if scope not in scopes.values():
-        return None
-    selected = rdflib.Graph()
-    selected += shapes
-    for shape, its_scope in scopes.items():
-        if its_scope != scope:
-            for target in _TARGETS:
-                selected.remove((shape, target, None))
-            selected.remove((shape, RDF.type, RDFS.Class))
-            selected.remove((shape, RDF.type, OWL.Class))
-    return selected
-
-
-def _run(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
-    _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
-    )
-    return results
-
-
-def _result_nodes(results: rdflib.Graph) -> list:
-    return list(results.subjects(RDF.type, SH.ValidationResult))
-
-
 def _short(term) -> str | None:
     """A prefixed name where one reads well, else the IRI in angle brackets; literals in Turtle form."""
     if term is None:
@@ -404,110 +619,32 @@ def _name_iris(message: str, name: Namer, files: dict[str, str]) -> str:
     return " ".join(words)
 
 
-def _claimed(claims: rdflib.Graph, subject, prop) -> tuple[tuple[str, str, bool], ...]:
-    """What every source claims for ``subject``'s ``prop``: (file, value, value is an IRI)."""
-    ns = dv()
-    out = set()
-    for claim in claims.subjects(ns.claimSubject, subject):
-        if claims.value(claim, ns.claimProperty) == prop:
-            value = claims.value(claim, ns.claimValue)
-            out.add((str(claims.value(claim, ns.claimFile)), str(value), isinstance(value, URIRef)))
-    return tuple(sorted(out))
-
-
-def _finding(results: rdflib.Graph, node, scope: str, sources: list[LoadedSource],
-             claims: rdflib.Graph | None, templates: list[tuple[re.Pattern, str]]) -> Finding:
-    ns = dv()
-    focus = results.value(node, SH.focusNode)
-    path = results.value(node, SH.resultPath)
-    value = results.value(node, SH.value)
-    claimed: tuple[tuple[str, str, bool], ...] = ()
-    if claims is not None and isinstance(focus, BNode) and (focus, RDF.type, ns.Claim) in claims:
-        # a claim is an artefact of validation: show what it is about
-        path = claims.value(focus, ns.claimProperty)
-        value = claims.value(focus, ns.claimValue)
-        focus = claims.value(focus, ns.claimSubject)
-        claimed = _claimed(claims, focus, path)
-    severity = results.value(node, SH.resultSeverity)
-    shape = results.value(node, SH.sourceShape)
-    messages = tuple(
-        sorted((m.language or _language(str(m), templates), str(m)) for m in results.objects(node, SH.resultMessage))
-    )
-    focus_text = f"<{focus}>" if isinstance(focus, URIRef) else ("[]" if isinstance(focus, BNode) else str(focus))
-    return Finding(
-        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-        scope=scope,
-        files=tuple(s.path for s in sources),
-        sources=tuple(s.iri for s in sources),
-        focus=focus_text,
-        path="[path expression]" if isinstance(path, BNode) else _short(path),
-        value=_short(value),
-        messages=messages,
-        shape=_short(shape) if isinstance(shape, URIRef) else None,
-        component=_short(results.value(node, SH.sourceConstraintComponent)),
-        claimed=claimed,
-    )
-
-
-def _message_templates(shapes: rdflib.Graph) -> list[tuple[re.Pattern, str]]:
-    """Each language-tagged sh:message as a pattern: pyshacl drops the tag when it fills in {?var}."""
-    templates = []
-    for message in shapes.objects(None, SH.message):
-        if isinstance(message, Literal) and message.language:
-            parts = re.split(r"\{[?$]\w+\}", str(message))
-            templates.append((re.compile("(?s)" + ".*".join(re.escape(p) for p in parts)), message.language))
-    return templates
-
-
-def _language(text: str, templates: list[tuple[re.Pattern, str]]) -> str:
-    languages = {lang for pattern, lang in templates if pattern.fullmatch(text)}
-    return languages.pop() if len(languages) == 1 else ""
-
-
 def _mentions(text: str, path: str) -> bool:
     """``path`` appears in ``text`` as a whole path (not as the tail of a longer one)."""
     return re.search(r"(?<![\w./-])" + re.escape(path) + r"(?![\w-]|\.\w)", text) is not None
 
 
-def _named_sources(results, node, claims, sources, store) -> list[LoadedSource]:
-    ns = dv()
-    focus = results.value(node, SH.focusNode)
-    texts = [str(m) for m in results.objects(node, SH.resultMessage)]
-    own = {str(f) for f in claims.objects(focus, ns.claimFile)} if isinstance(focus, BNode) else set()
-    named = [s for s in sources if s.path in own or any(_mentions(t, s.path) for t in texts)]
-    if named:
-        return named
-    if isinstance(focus, BNode) and (focus, RDF.type, ns.Claim) in claims:
-        focus = claims.value(focus, ns.claimSubject)
-    if isinstance(focus, (URIRef, BNode)):
-        term = ox.NamedNode(str(focus)) if isinstance(focus, URIRef) else ox.BlankNode(str(focus))
-        # the files that say something about the node, else those that merely mention it
-        for pattern in ((term, None, None), (None, None, term)):
-            stating = {q.graph_name.value for q in store.quads_for_pattern(*pattern, None)}
-            named = [s for s in sources if s.iri in stating]
-            if named:
-                return named
-    return []
+
+def _report_finding(report: rdflib.Graph, f: Finding) -> None:
+    """A finding kept from the previous build, back in the report (without the terms it was made of)."""
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationResult))
+    report.add((node, SH.resultSeverity, SH[f.severity]))
+    focus = URIRef(f.focus[1:-1]) if f.focus.startswith("<") else (BNode() if f.focus == "[]" else Literal(f.focus))
+    report.add((node, SH.focusNode, focus))
+    for lang, text in f.messages:
+        report.add((node, SH.resultMessage, Literal(text, lang=lang or None)))
+    for source in f.sources:
+        report.add((node, RDFS.seeAlso, URIRef(source)))
 
 
-def _copy_result(results: rdflib.Graph, node, report: rdflib.Graph, sources: list[LoadedSource],
-                 templates: list[tuple[re.Pattern, str]], claims: rdflib.Graph | None = None) -> None:
-    """Copy one result (and the blank nodes it hangs on) into the merged report, tagged with its sources."""
-    todo, seen = [node], set()
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for _, p, o in results.triples((subject, None, None)):
-            if p == SH.resultMessage and isinstance(o, Literal) and not o.language and templates:
-                o = Literal(str(o), lang=_language(str(o), templates) or None)
-            report.add((subject, p, o))
-            if isinstance(o, BNode) and p != SH.sourceShape:
-                todo.append(o)
-    focus = results.value(node, SH.focusNode)
-    if claims is not None and isinstance(focus, BNode):
-        for triple in claims.triples((focus, None, None)):
-            report.add(triple)
-    for source in sources:
-        report.add((node, RDFS.seeAlso, URIRef(source.iri)))
+def findings_to_json(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Every field of each finding (the build keeps them, for the next incremental build)."""
+    return [{**dataclasses.asdict(f)} for f in findings]
+
+
+def findings_from_json(data: list[dict[str, Any]]) -> list[Finding]:
+    def tuples(value):
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    return [Finding(**{k: tuples(v) for k, v in item.items()}) for item in data]

@@ -142,17 +142,29 @@ def test_real_sources_conform(real_files):
     assert len(loaded) == len(list(sources))
 
 
-def test_validation_leaves_rdflib_as_it_found_it(fixture_sources, fixture_ontology, fixture_shapes, tmp_path):
+def test_the_oracle_leaves_rdflib_as_it_found_it(fixture_sources, fixture_ontology, fixture_shapes, tmp_path):
     from rdflib.plugins.sparql.processor import SPARQLProcessor
 
+    from graph import shacl_oracle
+
     original = SPARQLProcessor.query
-    checked(fixture_sources, fixture_ontology, fixture_shapes)
+    store, loaded, _ = checked(fixture_sources, fixture_ontology, fixture_shapes)
+    shacl_oracle.validate(store, loaded, fixture_shapes)
     assert SPARQLProcessor.query is original
     broken = tmp_path / "shapes.ttl"
     broken.write_text(SHAPES_HEAD + "ex:S a sh:NodeShape ; dv:validationScope dv:Never ; sh:targetNode ex:x .\n")
     with pytest.raises(SourceContentError):
-        checked(fixture_sources, fixture_ontology, broken)
+        shacl_oracle.validate(store, loaded, broken)
     assert SPARQLProcessor.query is original
+
+
+def test_validation_data_leave_no_trace_in_the_store(fixture_sources, fixture_ontology, fixture_shapes):
+    store, _, result = checked(fixture_sources, fixture_ontology, fixture_shapes)
+    assert result.warnings == 2  # claims were compared…
+    graphs = {g.value for g in store.named_graphs()}
+    assert not any(g.endswith("graph/validation") for g in graphs)  # …in a scratch graph, gone now
+    claim = ox.NamedNode(DV + "Claim")
+    assert not list(store.quads_for_pattern(None, None, claim, None))
 
 
 def test_every_graph_of_asserted_facts_is_recorded(loaded_store):
