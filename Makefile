@@ -25,7 +25,7 @@ run: $(STAMP) assets
 	$(BIN)/danvan build
 	$(BIN)/danvan serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP) assets chromium
+test: $(TEST_STAMP) assets chromium virtuoso
 	$(BIN)/python -m pytest
 
 # The folder given must hold sparql11-protocol/ and sparql11-service-description/ (the W3C test suites).
