@@ -644,6 +644,11 @@ class Generator:
         places = sorted(self.places.values(), key=lambda p: p.iri)
         weights = [({1: 30.0, 2: 4.0, 3: 1.0}[p.tier] * (8 if i % 17 == 0 else 1)) if p.bodies else 0.0
                    for i, p in enumerate(places)]
+        # the busiest place (a big city) gets about a fifth of all events and the next two a twentieth each:
+        # place hubs in the thousands from 1M triples on
+        total = sum(weights)
+        for j, share in zip(sorted(range(len(places)), key=lambda j: -weights[j])[:3], (0.25, 0.05, 0.05)):
+            weights[j] = total * share
         cum = list(_accumulate(weights))
         news = self.ref.news
         i = 0
