@@ -48,7 +48,7 @@ def publish(build_dir: str | os.PathLike) -> dict[str, Any]:
 
 def _write(db: ox.Store, path: Path, fmt: str, quads: int) -> dict[str, Any]:
     try:
-        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out:
             export.export(db, fmt, out)
     except OSError as e:
         raise StoreError(f"Cannot write the dump {path} ({e.strerror or e}): check the disk and --store.") from None
