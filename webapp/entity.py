@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from graph import settings
 from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
@@ -60,6 +60,7 @@ STRINGS = {
         "attendance": "Số người dự", "approx": "khoảng", "points": "Điểm cầu cấp cơ sở",
         "connection_points": "Điểm cầu", "attendees": "Người, đơn vị dự", "documents": "Văn bản",
         "metadata": "Thông tin nguồn", "citation": "Trích dẫn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
+        "where_stated": "Chỗ nêu trong bài", "paragraph_n": "đoạn {n}", "confidence_n": "độ tin cậy {c}",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
         "also": "cũng ghi là",
@@ -92,6 +93,7 @@ STRINGS = {
         "attendance": "Attendance", "approx": "about", "points": "Grassroots connection points",
         "connection_points": "Connection points", "attendees": "Attendees", "documents": "Documents",
         "metadata": "Source metadata", "citation": "Citation", "facts": "Facts this source states", "headline": "Headline",
+        "where_stated": "Where the article states it", "paragraph_n": "paragraph {n}", "confidence_n": "confidence {c}",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
         "also": "also recorded as",
@@ -129,6 +131,12 @@ def show(kind: str, slug: str):
         media, rdf_format = RDF_FORMATS[fmt]
         body = ox.serialize(entity_triples(snap.store, iri), format=rdf_format, prefixes=_prefixes())
         response = Response(body, mimetype=media)
+    elif kind == "evidence":  # where a source states a fact: shown on the source's page, with the fact
+        found = select(snap.store, "SELECT ?s WHERE { $S dv:evidenceFor ?s } LIMIT 1", iri)
+        target = split_entity_iri(found[0]["s"].value) if found else None
+        if target is None:
+            raise Refused(404, f"Nothing in the graph is about <{iri}>.")
+        return redirect(entity_url(*target) + f"#ev-{slug}", 303)
     else:
         response = Response(Page(snap.store, kind, slug, iri, outline, group, page).render(), mimetype="text/html")
         response.headers["Link"] = ", ".join(
@@ -436,10 +444,21 @@ class Page:
         original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
         links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and
                  x.value.startswith(("http://", "https://")) and term_href(x.value)]
+        # each fact once; a reviewed source's evidence nodes give where the article states it (paragraph)
         facts = self.paged(
-            "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o } }",
-            "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o } } LIMIT $LIMIT OFFSET $OFFSET",
+            "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } } }",
+            "SELECT ?s ?p ?o (MIN(?n) AS ?para) (MAX(?c) AS ?conf) (MIN(STR(?e)) AS ?ev) WHERE { GRAPH $S { "
+            "?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } OPTIONAL { ?e dv:evidenceFor $S ; "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ; "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ; "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o "
+            "OPTIONAL { ?e dv:paragraph ?n } OPTIONAL { ?e dv:confidence ?c } } } } "
+            "GROUP BY ?s ?p ?o LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
+        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"], "para": r["para"], "conf": r["conf"],
+                          "ev": (split_entity_iri(r["ev"].value) or (None, None))[1] if r["ev"] else None}
+                         for r in facts["rows"]]
+        facts["evidence"] = any(r["para"] is not None for r in facts["rows"])
         facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
         return {"meta": by, "facts": facts, "original": links}
 

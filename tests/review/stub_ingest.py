@@ -87,7 +87,7 @@ def from_files(paths) -> list:
     return list(paths)
 
 
-def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, gazetteer=None) -> Candidate:
+def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, gazetteer=None, number=None) -> Candidate:
     assert all(str(p).endswith(".ttl") for p in gazetteer or [])
     return Candidate(candidate(text, url=url, publisher=publisher, date=date, headline=headline))
 
