@@ -455,7 +455,8 @@ class Page:
             "OPTIONAL { ?e dv:paragraph ?n } OPTIONAL { ?e dv:confidence ?c } } } } "
             "GROUP BY ?s ?p ?o LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
-        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"], "para": r["para"], "conf": r["conf"],
+        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"], "para": r["para"].value if r["para"] else None,
+                          "conf": _decimal(r["conf"].value, self.lang) if r["conf"] else None,
                           "ev": (split_entity_iri(r["ev"].value) or (None, None))[1] if r["ev"] else None}
                          for r in facts["rows"]]
         facts["evidence"] = any(r["para"] is not None for r in facts["rows"])
@@ -528,6 +529,12 @@ class Page:
                 if lit.value != names.get(self.iri):
                     return lit.value
         return None
+
+
+def _decimal(value: str, lang: str) -> str:
+    """0.9 → "0.90" in English, "0,90" in Vietnamese."""
+    text = f"{float(value):.2f}"
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 class View:

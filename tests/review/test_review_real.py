@@ -110,7 +110,9 @@ def test_paste_review_publish_with_the_real_extractor(real_review_server, real_c
         # the source page: each fact once, where the article states it; no evidence node of its own
         html = get(source_path, lang)
         source_page = visible_text(html)
-        assert stated in source_page and META["headline"] in source_page
+        assert META["headline"] in source_page
+        cells = [visible_text(c) for c in re.findall(r'<td class="evidence">(.*?)</td>', html)]
+        assert any(c.startswith(stated + " (") for c in cells) and len(cells) == len(re.findall(r'<tr class="fact"', html))
         rows = re.findall(r'<tr class="fact"', html)
         assert len(rows) == int(re.search(r'class="kind-section source-facts" data-count="(\d+)"', html).group(1))
         assert not re.search(r'href="/id/evidence/', html)
