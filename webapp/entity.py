@@ -444,21 +444,24 @@ class Page:
         original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
         links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and
                  x.value.startswith(("http://", "https://")) and term_href(x.value)]
-        # each fact once; a reviewed source's evidence nodes give where the article states it (paragraph)
+        # each fact once, with where a reviewed source's article states it (its dv:Evidence nodes)
         facts = self.paged(
             "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } } }",
-            "SELECT ?s ?p ?o (MIN(?n) AS ?para) (MAX(?c) AS ?conf) (MIN(STR(?e)) AS ?ev) WHERE { GRAPH $S { "
-            "?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } OPTIONAL { ?e dv:evidenceFor $S ; "
-            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ; "
-            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ; "
-            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o "
-            "OPTIONAL { ?e dv:paragraph ?n } OPTIONAL { ?e dv:confidence ?c } } } } "
-            "GROUP BY ?s ?p ?o LIMIT $LIMIT OFFSET $OFFSET",
+            "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } } } "
+            "LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
-        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"], "para": r["para"].value if r["para"] else None,
-                          "conf": _decimal(r["conf"].value, self.lang) if r["conf"] else None,
-                          "ev": (split_entity_iri(r["ev"].value) or (None, None))[1] if r["ev"] else None}
-                         for r in facts["rows"]]
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        where: dict[tuple, tuple] = {}
+        for r in select(self.store, f"SELECT ?s ?p ?o ?e ?n ?c WHERE {{ GRAPH $S {{ ?e dv:evidenceFor $S ; "
+                        f"<{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o "
+                        "OPTIONAL { ?e dv:paragraph ?n } OPTIONAL { ?e dv:confidence ?c } } }", self.iri):
+            key, n = (r["s"], r["p"], r["o"]), int(r["n"].value) if r["n"] else None
+            if key not in where or (n is not None and (where[key][0] is None or n < where[key][0])):
+                where[key] = (n, r["c"].value if r["c"] else None, split_entity_iri(r["e"].value))
+        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"]} for r in facts["rows"]]
+        for row in facts["rows"]:
+            n, c, ev = where.get((row["s"], row["p"], row["o"]), (None, None, None))
+            row.update(para=n, conf=_decimal(c, self.lang) if c else None, ev=ev[1] if ev else None)
         facts["evidence"] = any(r["para"] is not None for r in facts["rows"])
         facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
         return {"meta": by, "facts": facts, "original": links}

@@ -113,6 +113,8 @@ def test_paste_review_publish_with_the_real_extractor(real_review_server, real_c
         assert META["headline"] in source_page
         cells = [visible_text(c) for c in re.findall(r'<td class="evidence">(.*?)</td>', html)]
         assert any(c.startswith(stated + " (") for c in cells) and len(cells) == len(re.findall(r'<tr class="fact"', html))
+        edited = next(r for r in re.findall(r'<tr class="fact".*?</tr>', html, re.S) if ">290<" in r)
+        assert visible_text(edited).endswith(("đoạn 1 (độ tin cậy 0,80)", "paragraph 1 (confidence 0.80)"))
         rows = re.findall(r'<tr class="fact"', html)
         assert len(rows) == int(re.search(r'class="kind-section source-facts" data-count="(\d+)"', html).group(1))
         assert not re.search(r'href="/id/evidence/', html)
