@@ -15,7 +15,9 @@ import argparse
 import os
 import platform
 import re
+import statistics
 import sys
+import time
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +37,18 @@ HEADING = "## Publishing a review (`danvan review`)"
 ARTICLE = REPO / "tests" / "fixtures" / "ingest" / "heldout" / "h2-thai-binh-truc-tuyen.txt"
 META = {"url": "https://bao-thu-nghiem.example/thai-binh", "publisher": "Báo Thử Nghiệm", "date": "2026-04-18",
         "headline": "Thái Bình quán triệt Chỉ thị 08-CT/TU"}
+
+
+def interleaved_ms(a, b, runs: int) -> tuple[float, float]:
+    """Medians in milliseconds of ``a`` and ``b`` called in turn ``runs`` times each, after a warm-up."""
+    a(), b()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for fn, out in ((a, times[0]), (b, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -63,9 +77,12 @@ def main() -> None:
             outcome = publish.publish(c, d, "bench", sources, store, "vi")
             assert outcome.ok, outcome.report
 
-        published = median_ms(publish_once, args.runs)
-        # the baseline builds the same files, the reviewed article's among them
-        rebuild = median_ms(lambda: build(store, sources=sorted(sources.glob("*.ttl"))), args.runs)
+        # the baseline builds the same files, the reviewed article's among them; the two alternate, so a
+        # change in the machine's load falls on both
+        def rebuild_once():
+            build(store, sources=sorted(sources.glob("*.ttl")))
+
+        published, rebuild = interleaved_ms(publish_once, rebuild_once, args.runs)
 
         token = "bench-token-bench-token"
         app = create_review_app({"DANVAN_REVIEW_TOKEN": token, "DANVAN_REVIEW_DIR": str(tmp / "folder"),
