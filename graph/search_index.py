@@ -176,7 +176,8 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     types: dict[str, set[str]] = {}
     for r in db.query("SELECT ?s ?t ?prefix WHERE { ?s a ?t FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }",
                       substitutions=prefix_lit):
-        types.setdefault(r["s"].value, set()).add(r["t"].value)
+        if not r["s"].value.startswith(prefix + "evidence/"):  # a source's note on a fact, not an entity
+            types.setdefault(r["s"].value, set()).add(r["t"].value)
 
     props = name_properties()
     prop_rank = {p: i for i, p in enumerate(props)}

@@ -18,7 +18,7 @@ BASE = "https://w3id.org/danvan/"
 ID = BASE + "id/"
 DV = BASE + "ontology#"
 KINDS = {"document", "organization", "person", "post", "event", "source", "place", "role", "movement", "work",
-         "connection-point", "document-type", "level", "attendee-group"}
+         "connection-point", "document-type", "level", "attendee-group", "evidence"}
 # lower-case ASCII letters and digits in runs joined by single hyphens (what the rule's "-" leaves)
 WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG = re.compile(rf"^{WORDS}$")
@@ -146,3 +146,12 @@ def test_the_documented_examples_exist(our_iris):
             assert any(f"{ID}{k}/{example}" in our_iris for k in kinds), (kinds, example)
             checked += 1
     assert checked >= 12
+
+
+def test_every_kind_resolves_and_evidence_is_a_source_slug_and_a_number():
+    """The app serves the kinds this test knows (an evidence IRI included: it leads to its source's page),
+    and an evidence slug, `{source slug}-{n}`, follows the slug rule."""
+    from webapp.urls import KINDS as SERVED, LISTED_KINDS
+
+    assert set(SERVED) == KINDS and set(LISTED_KINDS) == KINDS - {"evidence"}
+    assert SLUG.match("005-ee1394817365fc8c-12")

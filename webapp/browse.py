@@ -24,7 +24,7 @@ from webapp.describe import labels
 from webapp.errors import Refused
 from webapp.i18n import current_lang, pick
 from webapp.scans import Scans
-from webapp.urls import KINDS, browse_url, entity_prefix, term_href
+from webapp.urls import LISTED_KINDS, browse_url, entity_prefix, term_href
 
 bp = Blueprint("browse", __name__)
 
@@ -39,7 +39,7 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # The kinds, in the order the browse index and the home page show them.
 ORDER = ("document", "organization", "person", "post", "event", "place", "source", "movement", "work", "role",
          "document-type", "level", "connection-point", "attendee-group")
-assert set(ORDER) == set(KINDS)
+assert set(ORDER) == set(LISTED_KINDS)
 
 KIND_NAMES = {
     "vi": {"document": "Văn bản", "organization": "Tổ chức", "person": "Cá nhân", "post": "Chức vụ",
@@ -278,7 +278,7 @@ def _page_number() -> int:
 
 @bp.get("/browse/<kind>")
 def listing(kind: str):
-    if kind not in KINDS:
+    if kind not in LISTED_KINDS:
         raise Refused(404, f"no such kind: {kind!r} (known: {', '.join(ORDER)})")
     lang = current_lang()
     index = browse_index()  # everything below is read from the build's index: no scan of the store

@@ -155,10 +155,16 @@ class Group:
         return f"{self.direction}:{self.predicate}"
 
 
+# Evidence nodes (rdf:subject/object, dv:evidenceFor) point at the facts of a reviewed source: its page shows
+# them with each fact, so other pages do not list them as statements about the entity.
+def _not_evidence() -> str:
+    return f' FILTER(!STRSTARTS(STR(?v), "{entity_prefix()}evidence/"))'
+
+
 def group_counts(store: ox.Store, iri: str, direction: str) -> dict[str, int]:
     """property IRI → how many distinct values (out) or subjects (in) it links the entity with."""
     s = _n(iri)
-    pattern = f"{s} ?p ?v" if direction == "out" else f"?v ?p {s}"
+    pattern = f"{s} ?p ?v" if direction == "out" else f"?v ?p {s}{_not_evidence()}"
     # The default graph holds each distinct triple of the named graphs once (store.fill_default_graph):
     # counting its rows counts distinct values without reading every graph's copy and hashing them.
     q = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?p"
@@ -176,7 +182,7 @@ def group_page(store: ox.Store, iri: str, predicate: str, direction: str, count:
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
     s, p = _n(iri), _n(predicate)
-    pattern = f"{s} {p} ?v" if direction == "out" else f"?v {p} {s}"
+    pattern = f"{s} {p} ?v" if direction == "out" else f"?v {p} {s}{_not_evidence()}"
     q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }} "
          f"LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}")
     node, prop = ox.NamedNode(iri), ox.NamedNode(predicate)

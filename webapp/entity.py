@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from graph import settings
 from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
@@ -60,6 +60,7 @@ STRINGS = {
         "attendance": "Số người dự", "approx": "khoảng", "points": "Điểm cầu cấp cơ sở",
         "connection_points": "Điểm cầu", "attendees": "Người, đơn vị dự", "documents": "Văn bản",
         "metadata": "Thông tin nguồn", "citation": "Trích dẫn", "facts": "Các dữ kiện nguồn này nêu", "headline": "Tiêu đề",
+        "where_stated": "Chỗ nêu trong bài", "paragraph_n": "đoạn {n}", "confidence_n": "độ tin cậy {c}",
         "publisher": "Cơ quan đăng", "author": "Tác giả", "published": "Ngày đăng", "kind_of_page": "Loại",
         "total": "tổng", "shown": "đang hiện", "post_page": "trang chức vụ",
         "also": "cũng ghi là",
@@ -92,6 +93,7 @@ STRINGS = {
         "attendance": "Attendance", "approx": "about", "points": "Grassroots connection points",
         "connection_points": "Connection points", "attendees": "Attendees", "documents": "Documents",
         "metadata": "Source metadata", "citation": "Citation", "facts": "Facts this source states", "headline": "Headline",
+        "where_stated": "Where the article states it", "paragraph_n": "paragraph {n}", "confidence_n": "confidence {c}",
         "publisher": "Publisher", "author": "Author", "published": "Published", "kind_of_page": "Kind",
         "total": "total", "shown": "shown", "post_page": "post page",
         "also": "also recorded as",
@@ -130,6 +132,12 @@ def show(kind: str, slug: str):
         media, rdf_format = RDF_FORMATS[fmt]
         body = ox.serialize(entity_triples(snap.store, iri), format=rdf_format, prefixes=_prefixes())
         response = Response(body, mimetype=media)
+    elif kind == "evidence":  # where a source states a fact: shown on the source's page, with the fact
+        found = select(snap.store, "SELECT ?s WHERE { $S dv:evidenceFor ?s } LIMIT 1", iri)
+        target = split_entity_iri(found[0]["s"].value) if found else None
+        if target is None:
+            raise Refused(404, f"Nothing in the graph is about <{iri}>.")
+        return redirect(entity_url(*target) + f"#ev-{slug}", 303)
     else:
         response = Response(Page(snap.store, kind, slug, iri, outline, group, page).render(), mimetype="text/html")
         response.headers["Link"] = ", ".join(
@@ -438,10 +446,25 @@ class Page:
         original = [r["u"] for r in self.q(f"SELECT DISTINCT ?u WHERE {{ $S <{SCHEMA.url}> ?u }} ORDER BY ?u LIMIT 5")]
         links = [x.value for x in original if isinstance(x, (ox.NamedNode, ox.Literal)) and
                  x.value.startswith(("http://", "https://")) and term_href(x.value)]
+        # each fact once, with where a reviewed source's article states it (its dv:Evidence nodes)
         facts = self.paged(
-            "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o } }",
-            "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o } } LIMIT $LIMIT OFFSET $OFFSET",
+            "facts", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH $S { ?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } } }",
+            "SELECT ?s ?p ?o WHERE { GRAPH $S { ?s ?p ?o FILTER NOT EXISTS { ?s a dv:Evidence } } } "
+            "LIMIT $LIMIT OFFSET $OFFSET",
             per_page=max(_per_page(), 100))
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        where: dict[tuple, tuple] = {}
+        for r in select(self.store, f"SELECT ?s ?p ?o ?e ?n ?c WHERE {{ GRAPH $S {{ ?e dv:evidenceFor $S ; "
+                        f"<{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o "
+                        "OPTIONAL { ?e dv:paragraph ?n } OPTIONAL { ?e dv:confidence ?c } } }", self.iri):
+            key, n = (r["s"], r["p"], r["o"]), int(r["n"].value) if r["n"] else None
+            if key not in where or (n is not None and (where[key][0] is None or n < where[key][0])):
+                where[key] = (n, r["c"].value if r["c"] else None, split_entity_iri(r["e"].value))
+        facts["rows"] = [{"s": r["s"], "p": r["p"], "o": r["o"]} for r in facts["rows"]]
+        for row in facts["rows"]:
+            n, c, ev = where.get((row["s"], row["p"], row["o"]), (None, None, None))
+            row.update(para=n, conf=_decimal(c, self.lang) if c else None, ev=ev[1] if ev else None)
+        facts["evidence"] = any(r["para"] is not None for r in facts["rows"])
         facts["rows"].sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
         return {"meta": by, "facts": facts, "original": links}
 
@@ -511,6 +534,12 @@ class Page:
                 if lit.value != names.get(self.iri):
                     return lit.value
         return None
+
+
+def _decimal(value: str, lang: str) -> str:
+    """0.9 → "0.90" in English, "0,90" in Vietnamese."""
+    text = f"{float(value):.2f}"
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 class View:

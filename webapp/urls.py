@@ -15,8 +15,11 @@ from graph import settings
 
 KINDS = (
     "organization", "person", "post", "role", "document", "document-type", "level", "event", "place",
-    "source", "work", "movement", "connection-point", "attendee-group",
+    "source", "work", "movement", "connection-point", "attendee-group", "evidence",
 )
+# An evidence node (where a reviewed source states one of its facts) resolves, to its source's page, but is
+# not an entity of its own: browse, search and other entities' pages leave it out.
+LISTED_KINDS = tuple(k for k in KINDS if k != "evidence")
 # Format suffixes an entity URL may carry, and the format name each selects.
 SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml"}
 SUFFIX_OF = {v: k for k, v in SUFFIXES.items()}

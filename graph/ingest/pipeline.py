@@ -31,7 +31,10 @@ CONF = {"number": 0.97, "short-linked": 0.75, "short": 0.5, "org": 0.9, "place":
 
 
 def ingest(article: Article, *, url: str | None = None, publisher: str | None = None, date: str | None = None,
-           headline: str | None = None, gazetteer: Gazetteer | None = None) -> Candidate:
+           headline: str | None = None, gazetteer: Gazetteer | None = None, number: int | None = None) -> Candidate:
+    """``number``: the source's number (``NNN`` in its slug); by default one past the gazetteer's highest.
+    The review surface passes one it has reserved, so two articles pasted before either is published do
+    not share a number."""
     gaz = gazetteer or packaged()
     art_date = _parse_date(date) if date else None
     line = dateline(article)
@@ -47,7 +50,7 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     else:  # the article starts with its lead: name it by its first words, read it whole
         words = head_text.split()
         head_text = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
-    number = _next_number(gaz)
+    number = _next_number(gaz) if number is None else number
     source_slug = f"{number:03d}-{article.sha256[:16]}"
     c = Candidate(article, iri("source", source_slug), source_slug)
     c.describe(RDF.type, dv("NewsArticleSource"))

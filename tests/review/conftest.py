@@ -1,6 +1,7 @@
 """The review surface for real: `danvan review` (waitress) on a free loopback port over a store built from
-a copy of the packaged sources, with the stub extractor (tests/review/stub_ingest.py) installed as
-``graph.ingest``; and an HTTP client that keeps the session cookie itself (the cookie is Secure, which
+a copy of the packaged sources — with the real extractor (``real_review_server``), or with the stub
+(tests/review/stub_ingest.py) installed as ``graph.ingest`` for the deterministic edge cases
+(``review_server``: link alternatives, a conflict, a failed build); and an HTTP client that keeps the session cookie itself (the cookie is Secure, which
 Python's cookie jar never sends over http://, while browsers treat loopback as a secure origin)."""
 
 from __future__ import annotations
@@ -61,13 +62,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_review(tmp: Path, clean_env, *extra: str, token: str | None = TOKEN) -> tuple[subprocess.Popen, str, Path]:
+def start_review(tmp: Path, clean_env, *extra: str, token: str | None = TOKEN,
+                 stubbed: bool = True) -> tuple[subprocess.Popen, str, Path]:
     port = _free_port()
     log = tmp / f"review-{port}.log"
     env = clean_env(**({"DANVAN_REVIEW_TOKEN": token} if token is not None else {}))
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", LAUNCH, str(HERE / "stub_ingest.py"), "review",
-                                 "--host", "127.0.0.1", "--port", str(port), *extra],
+        command = ([sys.executable, "-c", LAUNCH, str(HERE / "stub_ingest.py")] if stubbed
+                   else [str(Path(sys.executable).with_name("danvan"))])  # the console script itself
+        proc = subprocess.Popen([*command, "review", "--host", "127.0.0.1", "--port", str(port), *extra],
                                 cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return proc, f"http://127.0.0.1:{port}", log
 
@@ -87,7 +90,18 @@ def wait_ready(base: str, proc: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def review_server(tmp_path_factory, clean_env):
-    """A fresh sources folder, store and review folder per test module, and the server over them."""
+    """A fresh sources folder, store and review folder per test module, and the server over them, with
+    the stub extractor."""
+    yield from _serve(tmp_path_factory, clean_env, stubbed=True)
+
+
+@pytest.fixture(scope="module")
+def real_review_server(tmp_path_factory, clean_env):
+    """The same with the real extractor (graph.ingest), as `danvan review` runs for staff."""
+    yield from _serve(tmp_path_factory, clean_env, stubbed=False)
+
+
+def _serve(tmp_path_factory, clean_env, stubbed: bool):
     from graph.build import build
     from graph.resources import source_files
 
@@ -100,7 +114,7 @@ def review_server(tmp_path_factory, clean_env):
     build(store, sources=sorted(sources.glob("*.ttl")))
     folder = tmp / "folder"
     proc, base, log = start_review(tmp, clean_env, "--dir", str(folder), "--sources", str(sources),
-                                   "--store", str(store))
+                                   "--store", str(store), stubbed=stubbed)
     try:
         wait_ready(base, proc, log)
         yield ReviewServer(base, sources, store, folder, log)
@@ -154,6 +168,11 @@ class Client:
 @pytest.fixture
 def client(review_server):
     return Client(review_server.base)
+
+
+@pytest.fixture
+def real_client(real_review_server):
+    return Client(real_review_server.base)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
-"""A stand-in for ``graph.ingest`` while the extractor is built on another branch, with the calls the
-review surface makes (``read_article``, ``ingest(article, …).turtle()``, ``gazetteer.from_files``): for the
-invented article below it returns the candidate the extractor is meant to write (the contract's format: a
-source node, the facts, one evidence node per fact with code-point offsets, a confidence, link scores and
-alternatives), so the review's tests do not depend on how well the extractor reads.
+"""A stand-in for ``graph.ingest`` with the calls the review surface makes (``read_article``,
+``ingest(article, …).turtle()``, ``gazetteer.from_files``): for the invented article below it returns a
+fixed candidate (the contract's format: a source node, the facts, one evidence node per fact with
+code-point offsets, a confidence, link scores and alternatives) holding the edge cases the real extractor
+does not reliably produce on a given text — a link with an alternative to choose, a date that conflicts
+with the graph, a fact whose rejection makes the build fail — so those tests stay deterministic.
+The way staff actually use it, with the real extractor, is tested in test_review_real*.py.
 
 The article is the team's own invented text, not a seed article. Loaded by path (tests/review/conftest.py),
 and installed as ``graph.ingest`` in the review server the tests start.
@@ -87,7 +89,7 @@ def from_files(paths) -> list:
     return list(paths)
 
 
-def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, gazetteer=None) -> Candidate:
+def ingest(text: str, *, url=None, publisher=None, date=None, headline=None, gazetteer=None, number=None) -> Candidate:
     assert all(str(p).endswith(".ttl") for p in gazetteer or [])
     return Candidate(candidate(text, url=url, publisher=publisher, date=date, headline=headline))
 

@@ -8,6 +8,7 @@ article copied beside it is reviewed the same way as a pasted one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import re
 import shutil
 import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,6 +26,7 @@ from webapp.review import candidate as cand
 
 ARTICLE, CANDIDATE, STATE = "article.txt", "candidate.ttl", "state.json"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_NUMBERED = re.compile(r"^(\d{3})-(.*)$")  # a source's slug: its number, then a name or the article's hash
 
 
 def default_dir() -> Path:
@@ -88,26 +91,47 @@ class ReviewFolder:
             return None
         return Item(slug, path)
 
-    def add(self, text: str, extract: Callable[[Path], str]) -> Item:
-        """Keep a pasted article and the candidate ``extract(article_path)`` makes of it, under the
+    def add(self, text: str, extract: Callable[[Path, int], str], published: Path) -> Item:
+        """Keep a pasted article and the candidate ``extract(article_path, number)`` makes of it, under the
         candidate source's slug (replacing an earlier paste of the same article, whose decisions no
-        longer apply)."""
-        staging = self.root / f".new-{os.getpid()}-{threading.get_ident()}"
-        staging.mkdir(parents=True, exist_ok=True)
-        try:
-            (staging / ARTICLE).write_text(unicodedata.normalize("NFC", text), encoding="utf-8")
-            (staging / CANDIDATE).write_text(extract(staging / ARTICLE), encoding="utf-8")
-            slug = cand.read(staging / CANDIDATE).slug
-            if not _SLUG.match(slug):
-                raise SourceContentError(str(staging / CANDIDATE), f"source slug {slug!r} is not a safe name")
-            target = self.root / slug
-            with self._lock:
+        longer apply).
+
+        ``number`` is the source's ``NNN``: an earlier paste or publication of the same article keeps
+        its own; a new article gets one past every number in use, in this folder (pasted, not yet
+        published) and in ``published`` (the sources folder). It is chosen and taken under one lock held
+        by this process's threads and, through a lock file, by any other process on the folder, so two
+        articles pasted before either is published never share a number."""
+        text = unicodedata.normalize("NFC", text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+        with self._lock, _locked(self.root / ".lock"):
+            number = self._number(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], published)
+            staging = self.root / f".new-{os.getpid()}-{threading.get_ident()}"
+            staging.mkdir(parents=True, exist_ok=True)
+            try:
+                (staging / ARTICLE).write_text(text, encoding="utf-8")
+                (staging / CANDIDATE).write_text(extract(staging / ARTICLE, number), encoding="utf-8")
+                slug = cand.read(staging / CANDIDATE).slug
+                if not _SLUG.match(slug):
+                    raise SourceContentError(str(staging / CANDIDATE), f"source slug {slug!r} is not a safe name")
+                target = self.root / slug
                 if target.exists():
                     shutil.rmtree(target)
                 os.replace(staging, target)
-            return Item(slug, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+                return Item(slug, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _number(self, key: str, published: Path) -> int:
+        """The source number for the article whose text hashes to ``key`` (the slug's second part)."""
+        names = [p.name for p in self.root.iterdir() if p.is_dir()] if self.root.is_dir() else []
+        names += [p.stem for p in published.glob("*.ttl")]
+        used = []
+        for name in names:
+            m = _NUMBERED.match(name)
+            if m:
+                if m.group(2) == key:
+                    return int(m.group(1))
+                used.append(int(m.group(1)))
+        return max(used, default=-1) + 1
 
     def update(self, item: Item, change) -> dict:
         """Apply ``change(state) -> None`` to the item's state and write it atomically."""
@@ -118,3 +142,14 @@ class ReviewFolder:
             tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
             os.replace(tmp, item.path / STATE)
             return state
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock on ``path`` held until the block ends (released by the OS if the process dies)."""
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -13,7 +13,7 @@ from graph.errors import DanvanError, StoreError
 from webapp.i18n import current_lang, pick
 from webapp.review import auth, publish, reading
 from webapp.review import candidate as cand
-from webapp.review.extract import ExtractorMissing, extract
+from webapp.review.extract import extract
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -36,7 +36,6 @@ STRINGS = {
         "failed": "Bản dựng không đạt, nguồn chưa được ghi; trang công khai vẫn phục vụ bản dựng trước.",
         "bad_value": "Giá trị không hợp lệ cho dữ kiện này.", "missing": "Cần nhập nội dung bài.",
         "too_long": "Bài quá dài.", "bad_date": "Ngày phải có dạng YYYY-MM-DD.", "bad_url": "Địa chỉ phải bắt đầu bằng http:// hoặc https://.",
-        "no_ingest": "Chưa cài bộ trích dữ kiện (graph.ingest); hãy chạy `danvan ingest` và đặt kết quả vào thư mục rà soát.",
         "mismatch": "Bài trong thư mục không khớp mã băm mà bản đề xuất ghi: vị trí bằng chứng có thể lệch.",
         "applies": "Áp dụng cho mọi dữ kiện nhắc tới thực thể này.", "linked": "liên kết hiện tại",
         "reviewer": "Người rà soát", "back": "Danh sách bài", "accept_rest": "Chấp nhận mọi dữ kiện chưa quyết định",
@@ -57,7 +56,6 @@ STRINGS = {
         "failed": "The build failed, the source was not written; the public site still serves the previous build.",
         "bad_value": "That value does not fit this fact.", "missing": "The article text is required.",
         "too_long": "The article is too long.", "bad_date": "The date must read YYYY-MM-DD.", "bad_url": "The URL must start with http:// or https://.",
-        "no_ingest": "The fact extractor (graph.ingest) is not installed; run `danvan ingest` and put its output in the review folder.",
         "mismatch": "The article in the folder does not match the hash the candidate records: evidence offsets may be off.",
         "applies": "Applies to every fact that mentions this entity.", "linked": "current link",
         "reviewer": "Reviewer", "back": "Articles", "accept_rest": "Accept every undecided fact",
@@ -152,9 +150,7 @@ def new():
         meta = {k: v or None for k, v in form.items()}
         sources = Path(current_app.config["DANVAN_SOURCES"])
         try:
-            item = folder().add(text, lambda article: extract(article, sources, **meta))
-        except ExtractorMissing:
-            errors.append(t["no_ingest"])
+            item = folder().add(text, lambda article, number: extract(article, sources, number, **meta), sources)
         except DanvanError as e:
             errors.append(str(e))
         else:
