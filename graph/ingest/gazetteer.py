@@ -1,6 +1,7 @@
 """What the graph already holds, indexed for linking: every entity's labels (prefLabel, altLabel, full
 name, document number), its classes, and the document numbers, read from the curated sources (or any
-other set of source files, e.g. a built store's inputs).
+other set of source files, e.g. a built store's inputs); and the national reference data's places and
+bodies (:mod:`graph.ingest.national`), which the pipeline looks up by unit rather than by label.
 
 Linking is by folded label (lower case, no marks): one entity with that label is a link (score 1.0 when
 the label matches with its diacritics, 0.9 when only folded); several are ambiguous, and the caller mints
