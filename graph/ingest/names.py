@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph.ingest.article import Article, Span
 from graph.ingest.gazetteer import Gazetteer, slug

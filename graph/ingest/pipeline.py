@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from graph.errors import ConfigError
 from graph.ingest.article import Article, Span
 from graph.ingest.candidate import SCHEMA, Candidate, dv, iri
-from graph.ingest.dates import DateMention, dateline, find_dates
+from graph.ingest.dates import dateline, find_dates
 from graph.ingest.english import org_en, place_en
 from graph.ingest.documents import DocMention, find_documents, find_relations
 from graph.ingest.events import EventMention, find_event, find_movements
@@ -264,16 +264,13 @@ class _Extraction:
         place_slug, plink, _, _ = self.resolve_place(o.place)
         body_slug = f"{o.body}--{place_slug}"
         nat = self.gaz.national
+        alternatives = tuple(str(iri("organization", f"{o.body}--{a.rsplit('/', 1)[1]}")) for a in plink.alternatives
+                             if nat is not None and nat.body(o.body, a.rsplit("/", 1)[1]))
         if plink.iri is None and plink.alternatives:
-            alternatives = tuple(str(iri("organization", f"{o.body}--{a.rsplit('/', 1)[1]}")) for a in plink.alternatives
-                                 if nat is not None and nat.body(o.body, a.rsplit("/", 1)[1]))
             return body_slug, Link(None, plink.score if alternatives else 0.0, alternatives), None, None
-        if nat is not None:
-            found = nat.body(o.body, place_slug)
-            if found:
-                return body_slug, Link(str(iri("organization", body_slug)), plink.score, plink.alternatives and tuple(
-                    str(iri("organization", f"{o.body}--{a.rsplit('/', 1)[1]}")) for a in plink.alternatives
-                    if nat.body(o.body, a.rsplit("/", 1)[1]))), found[2], found[1]
+        found = nat.body(o.body, place_slug) if nat is not None else None
+        if found:
+            return body_slug, Link(str(iri("organization", body_slug)), plink.score, alternatives), found[2], found[1]
         known = self.gaz.by_slug("organization", body_slug)
         if known:
             return body_slug, Link(known, 1.0), None, self.gaz.names.get(known)
