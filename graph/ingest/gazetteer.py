@@ -1,6 +1,7 @@
 """What the graph already holds, indexed for linking: every entity's labels (prefLabel, altLabel, full
 name, document number), its classes, and the document numbers, read from the curated sources (or any
-other set of source files, e.g. a built store's inputs).
+other set of source files, e.g. a built store's inputs); and the national reference data's places and
+bodies (:mod:`graph.ingest.national`), which the pipeline looks up by unit rather than by label.
 
 Linking is by folded label (lower case, no marks): one entity with that label is a link (score 1.0 when
 the label matches with its diacritics, 0.9 when only folded); several are ambiguous, and the caller mints
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 
 from graph import resources, settings
 from graph.ingest.article import fold
+from graph.ingest.national import NationalIndex, national_index
 from graph.load import Packaged, parse_file
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -48,6 +50,7 @@ class Gazetteer:
     names: dict[str, str] = field(default_factory=dict)  # IRI → its Vietnamese prefLabel or full name
     doc_types: dict[str, str] = field(default_factory=dict)  # document IRI → type slug
     titles: dict[str, str] = field(default_factory=dict)  # document IRI → its Vietnamese title
+    national: NationalIndex | None = None  # the national reference data's places and bodies (DANVAN_NATIONAL)
 
     @property
     def id_base(self) -> str:
@@ -102,7 +105,16 @@ class Gazetteer:
 
     def by_slug(self, kind: str, slug_: str) -> str | None:
         iri = f"{self.id_base}{kind}/{slug_}"
-        return iri if iri in self.iris else None
+        if iri in self.iris:
+            return iri
+        if self.national is not None and kind == "place" and slug_ in self.national.by_slug:
+            return iri
+        return None
+
+    def knows_place(self, name: str) -> bool:
+        """Whether a place of the graph or of the national data is called ``name`` (with or without its
+        type word: "Lý Nhân", "Huyện Lý Nhân")."""
+        return bool(self.by_slug("place", slug(name))) or (self.national is not None and self.national.knows(name))
 
     def of_class(self, cls: str) -> list[str]:
         return sorted(i for i, t in self.types.items() if cls in t)
@@ -112,13 +124,21 @@ class Gazetteer:
 
 
 def from_files(paths: Iterable) -> Gazetteer:
-    g = Gazetteer()
+    """The entities of ``paths`` and the national reference data under the current DANVAN_NATIONAL."""
+    g = Gazetteer(national=national_index())
     for path in paths:
         g.add(parse_file(path))
     return g
 
 
-@lru_cache(maxsize=1)
 def packaged() -> Gazetteer:
-    """The curated sources shipped with the package (the graph `danvan build` builds by default)."""
-    return from_files(Packaged(p, "graph/sources") for p in resources.source_files())
+    """The curated sources shipped with the package and the national reference data: the graph `danvan
+    build` builds by default."""
+    return _packaged(national_index())
+
+
+@lru_cache(maxsize=4)
+def _packaged(national: NationalIndex | None) -> Gazetteer:
+    g = from_files(Packaged(p, "graph/sources") for p in resources.source_files())
+    g.national = national
+    return g

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph.ingest.article import Article, Span
 from graph.ingest.gazetteer import Gazetteer, slug
@@ -64,6 +64,7 @@ class Org:
     parent: "Org | None" = None
     place: Place | None = None
     partial: str | None = None  # a sub-body named without its committee ("Ban Thường vụ"): its head
+    body: str | None = None  # the body's kind in the IRI rule ("cap-uy", "ubnd"…: docs/sources.md), with ``place``
 
 
 @dataclass
@@ -108,7 +109,7 @@ def read_place(a: Article, pos: int, gaz: Gazetteer, hint: str | None = None) ->
         return None
     # the longest run the graph knows as a place; otherwise cut before a family name that starts another
     # run ("Huyện ủy Lý Nhân Lê Văn Cường": the place is "Lý Nhân")
-    known_k = [k for k in range(len(words), 0, -1) if gaz.by_slug("place", slug(t[pos:words[k - 1].end()]))]
+    known_k = [k for k in range(len(words), 0, -1) if gaz.knows_place(t[pos:words[k - 1].end()])]
     if known_k:
         words = words[:known_k[0]]
     else:
@@ -123,7 +124,7 @@ def read_place(a: Article, pos: int, gaz: Gazetteer, hint: str | None = None) ->
         name = f"{unit.capitalize()} {name}"
     key = slug(name)
     known = gaz.by_slug("place", key)
-    if known is None and unit is None:
+    if known is None and unit is None and not gaz.knows_place(name):
         # not in the graph and no unit word: a run led by a family name is a person, not a place
         if fold_w(words[0].group()) in SURNAMES and len(words) >= 2:
             return None
@@ -186,6 +187,12 @@ STATE = [(r"uy ban nhan dan|ubnd", "Ủy ban nhân dân", "ubnd", "PeoplesCommit
 SOCIO = [(r"hoi nong dan", "Hội Nông dân"), (r"hoi lien hiep phu nu", "Hội Liên hiệp Phụ nữ"),
          (r"hoi cuu chien binh", "Hội Cựu chiến binh"), (r"lien doan lao dong", "Liên đoàn Lao động"),
          (r"doan thanh nien cong san ho chi minh|doan thanh nien", "Đoàn Thanh niên Cộng sản Hồ Chí Minh")]
+# the kinds of body the IRI rule names (docs/sources.md); the other boards keep their Vietnamese name
+SUB_BODIES = {"Ban Dân vận": "ban-dan-van", "Ban Thường vụ": "ban-thuong-vu", "Ủy ban Kiểm tra": "uy-ban-kiem-tra",
+              "Văn phòng": "van-phong-cap-uy"}
+SOCIO_BODIES = {"Hội Nông dân": "hoi-nong-dan", "Hội Liên hiệp Phụ nữ": "hoi-lien-hiep-phu-nu",
+                "Hội Cựu chiến binh": "hoi-cuu-chien-binh", "Liên đoàn Lao động": "lien-doan-lao-dong",
+                "Đoàn Thanh niên Cộng sản Hồ Chí Minh": "doan-thanh-nien"}
 _B = r"(?![a-z0-9])"
 _HEAD = re.compile(
     r"(?<![a-z0-9])(?:thuong truc\s+)?(?:" + "|".join(
@@ -210,7 +217,8 @@ def _committee(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None
         head = COMMITTEES[key]
         ref = place.label if place.slug == "tphcm" or (place.unit and place.name.lower().startswith(place.unit)) \
             else (f"thành phố {place.name}" if key == "thanh uy" and place.cls == "District" else place.name)
-        return Org(f"{head} {ref}", f"{slug(head)}-{place.slug}", "PartyCommittee", Span(pos, end), place=place)
+        return Org(f"{head} {ref}", f"{slug(head)}-{place.slug}", "PartyCommittee", Span(pos, end), place=place,
+                   body="cap-uy")
     m = re.compile(r"(?:ban chap hanh|bch) dang bo(?: \w+)?" + _B).match(f, pos)
     if m:
         m2 = re.compile(r"(?:ban chap hanh|bch) dang bo" + _B).match(f, pos)
@@ -230,13 +238,13 @@ def _committee(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None
         if place is None or place.unit not in ("xã", "phường", "thị trấn"):
             return None
         return Org(f"Đảng ủy {place.state_ref}", f"dang-uy-{place.state_slug}", "PartyCommittee",
-                   Span(pos, place.span.end), place=place)
+                   Span(pos, place.span.end), place=place, body="cap-uy")
     return None
 
 
 def _committee_named(head: str, place: Place, span: Span) -> Org:
     ref = place.label if place.slug == "tphcm" or (place.unit and place.name.lower().startswith(place.unit)) else place.name
-    return Org(f"{head} {ref}", f"{slug(head)}-{place.slug}", "PartyCommittee", span, place=place)
+    return Org(f"{head} {ref}", f"{slug(head)}-{place.slug}", "PartyCommittee", span, place=place, body="cap-uy")
 
 
 def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
@@ -251,7 +259,7 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
             return None
         if inner.cls == "PeoplesCouncil":
             return Org(f"Thường trực {inner.label}", f"thuong-truc-{inner.slug}", "CouncilStandingBoard",
-                       Span(pos, inner.span.end), parent=inner)
+                       Span(pos, inner.span.end), parent=inner, place=inner.place, body="thuong-truc-hdnd")
         if inner.cls == "PartyCommittee":
             return Org(f"Thường trực {inner.label}", f"thuong-truc-{inner.slug}", "PartyStandingBoard",
                        Span(pos, inner.span.end), parent=inner)
@@ -273,7 +281,8 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
         parent = _committee(a, m.end() + 1, gaz, ctx) if re.match(r"\s+\S", f[m.end():m.end() + 2]) else None
         if parent is None:
             return Org(name, slug(name), cls, Span(pos, m.end()), partial=name)
-        return Org(f"{name} {parent.label}", f"{slug(name)}-{parent.slug}", cls, Span(pos, parent.span.end), parent=parent)
+        return Org(f"{name} {parent.label}", f"{slug(name)}-{parent.slug}", cls, Span(pos, parent.span.end), parent=parent,
+                   place=parent.place if name in SUB_BODIES else None, body=SUB_BODIES.get(name))
     committee = _committee(a, pos, gaz, ctx)
     if committee:
         return committee
@@ -292,7 +301,8 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
             if prefix == "uy-ban-mttq" and re.compile(r"viet nam" + _B).search(f, m.start(), m.end()):
                 return None
             return None
-        return Org(f"{name} {place.state_ref}", f"{prefix}-{place.state_slug}", cls, Span(pos, end), place=place)
+        return Org(f"{name} {place.state_ref}", f"{prefix}-{place.state_slug}", cls, Span(pos, end), place=place,
+                   body=prefix)
     for pattern, name in SOCIO:
         m = re.compile(r"(?:" + pattern + ")" + _B).match(f, pos)
         if not m:
@@ -301,7 +311,7 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
         if place is None:
             return None
         return Org(f"{name} {place.state_ref}", f"{slug(name)}-{place.state_slug}", "SocioPoliticalOrganization",
-                   Span(pos, place.span.end), place=place)
+                   Span(pos, place.span.end), place=place, body=SOCIO_BODIES[name])
     return None
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from graph.ingest.article import Article, Span, fold
 from graph.ingest.gazetteer import Gazetteer, slug
-from graph.ingest.names import SURNAMES, Context, Org, _STOP, read_org
+from graph.ingest.names import SUB_BODIES, SURNAMES, Context, Org, _STOP, read_org
 
 # folded role → (slug, vi, en); the lookahead keeps the body's own first word ("Ban", "Văn phòng") for read_org
 ROLES = [
@@ -126,7 +126,7 @@ def read_posts(a: Article, pos: int, gaz: Gazetteer, ctx: Context, stop: int) ->
             from graph.ingest.names import _committee_named
             parent = _committee_named("Tỉnh ủy" if place.slug != "tphcm" else "Thành ủy", place, Span(pos, tvtu.end()))
             org = Org(f"Ban Thường vụ {parent.label}", f"ban-thuong-vu-{parent.slug}", "StandingCommittee",
-                      Span(pos, tvtu.end()), parent=parent)
+                      Span(pos, tvtu.end()), parent=parent, place=place, body="ban-thuong-vu")
             posts.append(PostMention(Role("uy-vien", "Ủy viên", "Member"), org, Span(pos, tvtu.end())))
             pos = tvtu.end()
             continue
@@ -169,7 +169,8 @@ def _complete(posts: list[PostMention], a: Article, gaz: Gazetteer, ctx: Context
             if not other.org.partial and committee.cls == "PartyCommittee":
                 name = p.org.partial
                 p.org = Org(f"{name} {committee.label}", f"{slug(name)}-{committee.slug}", p.org.cls, p.org.span,
-                            parent=committee)
+                            parent=committee, place=committee.place if name in SUB_BODIES else None,
+                            body=SUB_BODIES.get(name))
                 break
 
 

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from graph.errors import ConfigError
 from graph.ingest.article import Article, Span
 from graph.ingest.candidate import SCHEMA, Candidate, dv, iri
-from graph.ingest.dates import DateMention, dateline, find_dates
+from graph.ingest.dates import dateline, find_dates
 from graph.ingest.english import org_en, place_en
 from graph.ingest.documents import DocMention, find_documents, find_relations
 from graph.ingest.events import EventMention, find_event, find_movements
@@ -186,6 +186,7 @@ class _Extraction:
         self.number = c.source_slug[:3]
         self.doc_years: dict[str, int] = {}
         self.doc_nodes: dict[str, URIRef] = {}
+        self.places: dict[str, tuple[str, Link, str, str]] = {}  # Place.slug → resolve_place()
 
     def mint(self, kind: str, slug_: str) -> URIRef:
         """A new IRI by the slug rule; when the graph already has that IRI for something this is not (an
@@ -193,34 +194,107 @@ class _Extraction:
         return iri(kind, slug_ if not self.gaz.by_slug(kind, slug_) else f"{slug_}-{self.number}")
 
     # ---------------------------------------------------------------- places and organizations
+    def resolve_place(self, p: Place) -> tuple[str, Link, str, str]:
+        """(slug, link, class, Vietnamese name) of the place ``p`` names: a unit of the national reference
+        data (of the article's province, of the era of the article's date), else one of the graph's, else
+        minted by the IRI rule — the unit's name, then its province's (docs/sources.md)."""
+        if p.slug not in self.places:
+            self.places[p.slug] = self._resolve_place(p)
+        return self.places[p.slug]
+
+    def _resolve_place(self, p: Place) -> tuple[str, Link, str, str]:
+        nat, gaz = self.gaz.national, self.gaz
+        name = p.label if p.slug == "tphcm" else p.name
+        if nat is not None:
+            level = {"Province": "province", "District": "district", "AdministrativeUnit": "commune"}.get(p.cls)
+            within = None
+            province = self.ctx.province
+            if level != "province" and province is not None and province.slug != p.slug:
+                pslug, plink, _, _ = self.resolve_place(province)
+                within = {pslug} | {a.rsplit("/", 1)[1] for a in plink.alternatives}
+            found = (nat.find(name, level, p.unit, within, self.art_date)
+                     or nat.find(name, None, p.unit, within, self.art_date))
+            if len(found) > 1 and self.art_date is None and len({f.unit.short for f in found}) == 1 \
+                    and {f.unit.era for f in found} == {"legacy", "2025"}:
+                # no date to choose the era by: the unit as it stood before 2025 (the 2025 one listed)
+                legacy = [f for f in found if f.unit.era == "legacy"]
+                others = tuple(iri("place", f.slug) for f in found if f.unit.era != "legacy")
+                if len(legacy) == 1:
+                    f = legacy[0]
+                    return f.slug, Link(str(iri("place", f.slug)), 0.8, tuple(map(str, others))), f.cls, f.unit.name
+            if len(found) == 1:
+                f = found[0]
+                # the name with its marks and the type word the text gives ("Huyện ủy Kim Bảng" names the
+                # unit the reference data lists as "Thị xã Kim Bảng", its type since 2025: 0.9)
+                exact = name in (f.unit.name, f.unit.short) and (not p.unit or p.unit.lower() == f.unit.kind.lower())
+                return f.slug, Link(str(iri("place", f.slug)), 1.0 if exact else 0.9), f.cls, f.unit.name
+            if found:
+                alternatives = tuple(sorted(str(iri("place", f.slug)) for f in found))
+                minted = self._minted_place_slug(p)
+                return minted, Link(None, round(1 / len(found), 2), alternatives), p.cls, p.label
+        link = gaz.lookup(p.label, "place")
+        if link.iri:
+            return link.iri.rsplit("/", 1)[1], link, self._place_class(link.iri, p), gaz.names.get(link.iri, p.label)
+        return self._minted_place_slug(p), link, p.cls, p.label
+
+    def _minted_place_slug(self, p: Place) -> str:
+        """The IRI rule for a unit the reference data does not hold: its full name, then its parents'."""
+        own = slug(p.state_ref)
+        parent = None
+        if p.cls != "Province":
+            parent = self.ctx.district if p.cls == "AdministrativeUnit" and self.ctx.district else self.ctx.province
+        if parent is None or parent.slug == p.slug:
+            return own
+        return f"{own}--{self.resolve_place(parent)[0]}"
+
     def place(self, p: Place) -> URIRef:
-        known = self.gaz.by_slug("place", p.slug)
-        link = Link(known, 1.0) if known else self.gaz.lookup(p.label, "place")
-        node = URIRef(link.iri) if link.iri else self.mint("place", p.slug)
-        if not known and link.iri:
-            pass
-        self.c.add(node, RDF.type, dv(self._place_class(node, p)), p.span, CONF["place"], link)
-        name = self.gaz.names.get(str(node), p.label)
+        slug_, link, cls, name = self.resolve_place(p)
+        node = URIRef(link.iri) if link.iri else self.mint("place", slug_)
+        self.c.add(node, RDF.type, dv(cls), p.span, CONF["place"], link)
         self.c.add(node, SKOS.prefLabel, Literal(name, lang="vi"), p.span, CONF["place"])
         if not link.iri:
             self.c.add(node, SKOS.prefLabel, Literal(place_en(p), lang="en"), p.span, CONF["place"])
         return node
 
-    def _place_class(self, node: URIRef, p: Place) -> str:
-        known = self.gaz.types.get(str(node), set()) & {"Province", "District", "Country", "AdministrativeUnit"}
+    def _place_class(self, iri_: str, p: Place) -> str:
+        known = self.gaz.types.get(iri_, set()) & {"Province", "District", "Commune", "Country", "AdministrativeUnit"}
         return sorted(known)[0] if known else p.cls
 
+    def _body_link(self, o: Org) -> tuple[str, Link, str | None, str | None]:
+        """(slug, link, class, Vietnamese name) of a body of an administrative unit: ``{body}--{place}``,
+        the reference data's or the graph's when it holds that IRI, else minted by that rule. An ambiguous
+        place makes the body ambiguous too: minted, with the bodies of each candidate place as alternatives."""
+        place_slug, plink, _, _ = self.resolve_place(o.place)
+        body_slug = f"{o.body}--{place_slug}"
+        nat = self.gaz.national
+        alternatives = tuple(str(iri("organization", f"{o.body}--{a.rsplit('/', 1)[1]}")) for a in plink.alternatives
+                             if nat is not None and nat.body(o.body, a.rsplit("/", 1)[1]))
+        if plink.iri is None and plink.alternatives:
+            return body_slug, Link(None, plink.score if alternatives else 0.0, alternatives), None, None
+        found = nat.body(o.body, place_slug) if nat is not None else None
+        if found:
+            return body_slug, Link(str(iri("organization", body_slug)), plink.score, alternatives), found[2], found[1]
+        known = self.gaz.by_slug("organization", body_slug)
+        if known:
+            return body_slug, Link(known, 1.0), None, self.gaz.names.get(known)
+        return body_slug, Link(None, 0.0), None, None
+
     def org(self, o: Org) -> URIRef:
-        known = self.gaz.by_slug("organization", o.slug)
-        link = Link(known, 1.0) if known else self.gaz.lookup(o.label, "organization")
-        node = URIRef(link.iri) if link.iri else self.mint("organization", o.slug)
-        cls = o.cls
+        national_cls = name = None
+        if o.body and o.place is not None:
+            slug_, link, national_cls, name = self._body_link(o)
+        else:
+            slug_ = o.slug
+            known = self.gaz.by_slug("organization", o.slug)
+            link = Link(known, 1.0) if known else self.gaz.lookup(o.label, "organization")
+        node = URIRef(link.iri) if link.iri else self.mint("organization", slug_)
+        cls = national_cls or o.cls
         if link.iri:  # keep the class the graph gives it (our class from the name is coarser)
             known_cls = self.gaz.types.get(link.iri, set())
             if known_cls and cls not in known_cls:
                 cls = sorted(known_cls)[0]
         self.c.add(node, RDF.type, dv(cls), o.span, CONF["org"], link)
-        name = self.gaz.names.get(link.iri, o.label) if link.iri else o.label
+        name = name or (self.gaz.names.get(link.iri, o.label) if link.iri else o.label)
         self.c.add(node, SKOS.prefLabel, Literal(name, lang="vi"), o.span, CONF["org"])
         english = org_en(o) if not link.iri else None
         if english:

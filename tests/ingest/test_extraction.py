@@ -20,6 +20,20 @@ from graph.ingest.numbers import parse_number
 
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "dev"
 CASES = sorted(DEV.glob("*.txt"))
+SKOS_PREF = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+@pytest.fixture(scope="module")
+def national_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def national(monkeypatch, national_cache):
+    """Extraction links to the national reference data of the whole country (the tests' builds leave it
+    out, tests/conftest.py), its index cached in a temporary folder, not the user's."""
+    monkeypatch.setenv("DANVAN_NATIONAL", "all")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(national_cache))
 
 
 def _candidate(name: str):
@@ -83,17 +97,17 @@ def test_number_words(words, value):
 def test_two_people_in_one_sentence_each_get_their_own_posts():
     candidate, _ = _candidate("02-tphcm-so-ket-khong-nam")
     posts = facts_of(candidate.graph())["posts"]
-    assert ("le quang huy", "pho-bi-thu", "thanh-uy-tphcm") in posts
-    assert ("pham minh duc", "pho-chu-tich", "ubnd-tphcm") in posts
+    assert ("le quang huy", "pho-bi-thu", "cap-uy--thanh-pho-ho-chi-minh") in posts
+    assert ("pham minh duc", "pho-chu-tich", "ubnd--thanh-pho-ho-chi-minh") in posts
 
 
 def test_abbreviations_expand_to_full_names():
     candidate, _ = _candidate("03-nghe-an-truc-tuyen")  # TVTU, UBND, MTTQ
     g = candidate.graph()
-    label = lambda slug: str(g.value(URIRef(ID + "organization/" + slug), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
-    assert label("ban-thuong-vu-tinh-uy-nghe-an") == "Ban Thường vụ Tỉnh ủy Nghệ An"
-    assert label("ubnd-huyen-nghi-loc") == "Ủy ban nhân dân huyện Nghi Lộc"
-    assert label("uy-ban-mttq-tinh-nghe-an") == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Nghệ An"
+    label = lambda slug: str(g.value(URIRef(ID + "organization/" + slug), SKOS_PREF))
+    assert label("ban-thuong-vu--tinh-nghe-an") == "Ban Thường vụ Tỉnh ủy Nghệ An"
+    assert label("ubnd--huyen-nghi-loc--tinh-nghe-an") == "Ủy ban nhân dân huyện Nghi Lộc"
+    assert label("uy-ban-mttq--tinh-nghe-an") == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Nghệ An"
 
 
 def test_a_decision_named_only_by_number_links_to_the_graph_with_a_lower_score():
@@ -108,14 +122,78 @@ def test_a_decision_named_only_by_number_links_to_the_graph_with_a_lower_score()
 def test_tphcm_spellings_are_one_organization():
     candidate, _ = _candidate("02-tphcm-so-ket-khong-nam")  # TPHCM, TP.HCM, Thành phố Hồ Chí Minh
     orgs = facts_of(candidate.graph())["organizations"]
-    assert {"thanh-uy-tphcm", "ban-dan-van-thanh-uy-tphcm", "ubnd-tphcm"} <= orgs
-    assert not [o for o in orgs if "hcm" in o and "tphcm" not in o]
+    assert orgs == {"cap-uy--thanh-pho-ho-chi-minh", "ban-dan-van--thanh-pho-ho-chi-minh", "ubnd--thanh-pho-ho-chi-minh"}
 
 
-def test_minted_bodies_get_an_english_name_too():
+def test_minted_bodies_get_an_english_name_too(monkeypatch):
+    monkeypatch.setenv("DANVAN_NATIONAL", "off")  # nothing to link the province's bodies to: all minted
     candidate, _ = _candidate("03-nghe-an-truc-tuyen")
     g = candidate.graph()
-    pref = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
-    english = lambda slug: {str(o) for o in g.objects(URIRef(ID + "organization/" + slug), pref) if o.language == "en"}
-    assert english("ban-dan-van-tinh-uy-nghe-an") == {"Mass Mobilization Board of the Nghe An Provincial Party Committee"}
-    assert english("ubnd-huyen-nghi-loc") == {"Nghi Loc District People's Committee"}
+    english = lambda slug: {str(o) for o in g.objects(URIRef(ID + "organization/" + slug), SKOS_PREF) if o.language == "en"}
+    assert english("ban-dan-van--tinh-nghe-an") == {"Mass Mobilization Board of the Nghe An Provincial Party Committee"}
+    assert english("ubnd--huyen-nghi-loc--tinh-nghe-an") == {"Nghi Loc District People's Committee"}
+
+
+# ------------------------------------------------------------------ the national reference data
+
+def _links(text: str, date: str | None = None) -> dict[str, tuple[float, set[str]]]:
+    """IRI slug → (link score, alternatives' slugs) of each place and organization the text names."""
+    g = ingest(article_from_bytes(text.encode()), date=date).graph()
+    out = {}
+    for ev in g.subjects(RDF.predicate, RDF.type):
+        node = str(g.value(ev, RDF.subject))
+        if "/place/" in node or "/organization/" in node:
+            alternatives = {str(a).rsplit("/", 1)[1] for a in g.objects(ev, URIRef(DV + "linkAlternative"))}
+            out[node.rsplit("/", 1)[1]] = (float(g.value(ev, URIRef(DV + "linkScore"))), alternatives)
+    return out
+
+
+def test_a_district_committee_links_to_the_national_body_without_its_province_named():
+    links = _links("Huyện ủy Gia Lâm tổ chức hội nghị.")
+    assert links["cap-uy--huyen-gia-lam--thanh-pho-ha-noi"] == (1.0, set())
+    assert links["huyen-gia-lam--thanh-pho-ha-noi"] == (1.0, set())
+
+
+def test_the_articles_date_chooses_between_the_old_and_the_2025_province():
+    text = "Tỉnh ủy Bắc Ninh tổ chức hội nghị."
+    assert set(_links(text, "2024-12-01")) == {"cap-uy--tinh-bac-ninh", "tinh-bac-ninh"}
+    assert set(_links(text, "2025-07-01")) == {"cap-uy--tinh-bac-ninh-2025", "tinh-bac-ninh-2025"}
+    # no date: the province as it stood before 2025, less sure, the 2025 one listed
+    assert _links(text)["cap-uy--tinh-bac-ninh"] == (0.8, {"cap-uy--tinh-bac-ninh-2025"})
+
+
+def test_a_bare_committee_is_the_articles_provinces():
+    links = _links("Chiều 5/3/2022, tỉnh Nghệ An tổ chức hội nghị. Đồng chí Bùi Văn Nam, Phó Bí thư Tỉnh ủy phát biểu.")
+    assert links["cap-uy--tinh-nghe-an"][0] == 1.0
+
+
+def test_a_name_many_provinces_share_is_minted_with_the_alternatives():
+    links = _links("Huyện ủy Châu Thành tổ chức hội nghị.")
+    score, alternatives = links["cap-uy--huyen-chau-thanh"]
+    assert score < 1 and {"cap-uy--huyen-chau-thanh--tinh-tien-giang", "cap-uy--huyen-chau-thanh--tinh-an-giang"} <= alternatives
+    # the province named next to it decides
+    assert _links("Huyện ủy Châu Thành, tỉnh Tiền Giang tổ chức hội nghị.")[
+        "cap-uy--huyen-chau-thanh--tinh-tien-giang"] == (1.0, set())
+
+
+def test_units_and_bodies_not_in_the_reference_data_are_minted_by_its_rule():
+    links = _links("Ban Dân vận Huyện ủy Xyz Abc, tỉnh Hà Nam tổ chức hội nghị.")
+    assert links["ban-dan-van--huyen-xyz-abc--tinh-ha-nam"] == (0.0, set())
+    assert links["huyen-xyz-abc--tinh-ha-nam"] == (0.0, set())
+
+
+def test_the_national_index_is_cached_per_package_version_and_scope(national_cache, monkeypatch):
+    from graph.ingest import national
+    monkeypatch.setenv("DANVAN_NATIONAL", "35")  # Hà Nam (and the 2025 Ninh Bình)
+    national._index.cache_clear()
+    built = national.national_index()
+    (cached,) = national_cache.glob("danvan/national-index-*-35-v*.json")
+    national._index.cache_clear()
+    again = national.national_index()
+    assert again is not built and again.by_slug.keys() == built.by_slug.keys()
+    assert "huyen-ly-nhan--tinh-ha-nam" in again.by_slug and "huyen-cu-chi--thanh-pho-ho-chi-minh" not in again.by_slug
+    cached.write_text("not json")  # a damaged cache is rebuilt, not an error
+    national._index.cache_clear()
+    assert national.national_index().by_slug.keys() == built.by_slug.keys()
+    monkeypatch.setenv("DANVAN_NATIONAL", "off")
+    assert national.national_index() is None
