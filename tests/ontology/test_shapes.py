@@ -22,6 +22,7 @@ PREFIXES = """
 @prefix s:    <https://w3id.org/danvan/id/source/> .
 @prefix g:    <https://w3id.org/danvan/id/attendee-group/> .
 @prefix pl:   <https://w3id.org/danvan/id/place/> .
+@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
@@ -52,6 +53,12 @@ o:tw a dv:Politburo ; skos:prefLabel "Bộ Chính trị"@vi ; dv:level lv:tw .
 """
 DOC = """d:a a dv:PartyDocument ; dv:documentNumber "1-QĐ/TW" ; dv:documentType dt:qd ;
     dv:issuedBy o:tw ; dv:dateIssued "2020-01-01"^^xsd:date .
+"""
+
+EVIDENCE = """p:x a dv:Person ; dv:fullName "Người X"@vi .
+<https://w3id.org/danvan/id/evidence/a-1> a dv:Evidence ; dv:evidenceFor s:a ;
+    rdf:subject p:x ; rdf:predicate dv:fullName ; rdf:object "Người X"@vi ;
+    dv:paragraph 2 ; dv:charStart {start} ; dv:charEnd 20 ; dv:confidence {confidence} .
 """
 
 # shape name → (good files, bad files, what identifies the bad finding)
@@ -185,6 +192,14 @@ CASES = {
         {"a": article("a", 'pl:a a dv:Province ; skos:prefLabel "Tỉnh A"@vi ; dv:validUntil "2025-06-30"^^xsd:date ;'
                       ' dv:becamePartOf pl:b . pl:b a dv:Province ; skos:prefLabel "Tỉnh B"@vi ; dv:validUntil "2020-12-31"^^xsd:date .')},
         lambda f: "cannot have become part of" in f.message()),
+    "evidence of a candidate fact": (
+        {"a": article("a", EVIDENCE.format(start="12", confidence='"0.8"^^xsd:decimal'))},
+        {"a": article("a", EVIDENCE.format(start='"-3"^^xsd:integer', confidence='"1.5"^^xsd:decimal'))},
+        lambda f: f.path in ("dv:charStart", "dv:confidence")),
+    "an ingested source's article hash": (
+        {"a": article("a", f's:a dv:articleSha256 "{"ab" * 32}" .')},
+        {"a": article("a", 's:a dv:articleSha256 "not-a-hash" .')},
+        lambda f: f.path == "dv:articleSha256"),
 }
 
 

@@ -36,8 +36,8 @@ POST = "post:tran-thi-mai--pho-bi-thu--huyen-uy-binh-chanh"
 FACTS = [
     (EVENT, "a", "dv:Conference", "hội nghị quán triệt", 0.95, None, []),
     (EVENT, "dv:startDate", '"2026-11-05"^^xsd:date', "Sáng 5/11/2026", 0.97, None, []),
-    (EVENT, "dv:organizer", "o:ban-dan-van-huyen-uy-cu-chi", "Ban Dân vận Thành ủy", 0.7, 0.41,
-     ["o:ban-dan-van-thanh-uy-tphcm"]),
+    (EVENT, "dv:organizer", "o:ban-dan-van--huyen-cu-chi--thanh-pho-ho-chi-minh", "Ban Dân vận Thành ủy", 0.7, 0.41,
+     ["o:ban-dan-van--thanh-pho-ho-chi-minh"]),
     (EVENT, "dv:disseminates", "d:qd-23-tw-2021", "Quyết định số 23-QĐ/TW", 0.93, 0.96, []),
     ("d:qd-23-tw-2021", "dv:dateIssued", '"2021-07-31"^^xsd:date', "ngày 31/7/2021", 0.8, None, []),
     (EVENT, "dv:location", "pl:binh-chanh", "huyện Bình Chánh", 0.9, 0.88, []),

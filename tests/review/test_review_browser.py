@@ -66,7 +66,7 @@ def test_review_in_chromium(review_server, chromium, stub, visible_text):
             row.locator("button[value=edit]").click()
             assert "150 người dự" in fact(page, "người dự").locator("p.sentence").inner_text()
             entity = page.locator("ul.entities li", has_text="Ban Dân vận Huyện ủy Củ Chi")
-            entity.locator(f"input[value='{ID}organization/ban-dan-van-thanh-uy-tphcm']").check()
+            entity.locator(f"input[value='{ID}organization/ban-dan-van--thanh-pho-ho-chi-minh']").check()
             entity.locator("button").click()
             assert "do Ban Dân vận Thành ủy Thành phố Hồ Chí Minh tổ chức" in page.locator("ol.facts").inner_text()
 

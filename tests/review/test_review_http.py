@@ -118,8 +118,8 @@ def test_paste_review_publish_and_the_public_site(review_server, client, stub, v
     assert decide(client, stub, keys["attendeeCount"], "edit", value="150").status_code == 303
     assert decide(client, stub, keys["organizer"], "accept").status_code == 303
     item = f"/review/items/{stub.SLUG}"
-    r = client.post(f"{item}/links", {"csrf_token": client.csrf(item), "entity": ID + "organization/ban-dan-van-huyen-uy-cu-chi",
-                                      "target": ID + "organization/ban-dan-van-thanh-uy-tphcm"})
+    r = client.post(f"{item}/links", {"csrf_token": client.csrf(item), "entity": ID + "organization/ban-dan-van--huyen-cu-chi--thanh-pho-ho-chi-minh",
+                                      "target": ID + "organization/ban-dan-van--thanh-pho-ho-chi-minh"})
     assert r.status_code == 303
     before = (review_server.store.resolve())
     r = client.post(f"{item}/publish", {"csrf_token": client.csrf(item)})
@@ -138,8 +138,8 @@ def test_paste_review_publish_and_the_public_site(review_server, client, stub, v
     candidate_sha = __import__("hashlib").sha256((review_server.folder / stub.SLUG / "candidate.ttl").read_bytes()).hexdigest()
     assert (source, DV + "candidateSha256", candidate_sha) in g
     assert (event, DV + "attendeeCount", "150") in g  # edited
-    assert (event, DV + "organizer", ID + "organization/ban-dan-van-thanh-uy-tphcm") in g  # re-linked
-    assert not any(o == ID + "organization/ban-dan-van-huyen-uy-cu-chi" for _, _, o in g)
+    assert (event, DV + "organizer", ID + "organization/ban-dan-van--thanh-pho-ho-chi-minh") in g  # re-linked
+    assert not any(o == ID + "organization/ban-dan-van--huyen-cu-chi--thanh-pho-ho-chi-minh" for _, _, o in g)
     assert not any(p == DV + "dateIssued" for _, p, _ in g)  # rejected, with its evidence
     evidence = {s for s, p, o in g if p == DV + "evidenceFor"}
     assert len(evidence) == 10  # the accepted facts' evidence stays
