@@ -34,8 +34,26 @@ def export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         union = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
         triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in union)
         ox.serialize(triples, out, rdf_format, prefixes=prefixes())
-    else:
+    elif fmt == "jsonld":
         # the default graph is the union the build derives from the named graphs: not exported twice
         quads = (q for q in store.quads_for_pattern(None, None, None)
                  if not isinstance(q.graph_name, ox.DefaultGraph))
-        ox.serialize(quads, out, rdf_format, **({} if fmt == "nquads" else {"prefixes": prefixes()}))
+        ox.serialize(quads, out, rdf_format)
+    else:
+        _by_graph(store, fmt, out)
+
+
+def _by_graph(store: ox.Store, fmt: str, out: BinaryIO) -> None:
+    """N-Quads or TriG of the named graphs, each graph written by pyoxigraph's own N-Triples serializer.
+
+    Walking the quads in Python cost ~55 s for the national build's 1.75 M quads; the store's dump is
+    native. An N-Triples line ends in `` .\n`` and nowhere else (a literal's line breaks are escaped), so
+    a line becomes a quad by naming its graph before that end."""
+    if fmt == "trig":
+        out.write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes().items()).encode())
+    for graph in sorted(store.named_graphs(), key=str):
+        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if fmt == "nquads":
+            out.write(lines.replace(b" .\n", b" " + str(graph).encode() + b" .\n"))
+        else:
+            out.write(str(graph).encode() + b" {\n" + lines + b"}\n")

@@ -49,3 +49,14 @@ def test_turtle_is_the_union_of_all_graphs(reasoned):
 def test_unknown_format_is_refused(reasoned):
     with pytest.raises(ConfigError, match="nquads, trig, turtle, jsonld"):
         export(reasoned, "rdfxml", io.BytesIO())
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_a_literal_with_line_breaks_and_full_stops_keeps_its_graph(fmt):
+    # each graph is written by the store's N-Triples dump and its lines named with the graph
+    store = ox.Store()
+    g = ox.NamedNode("https://w3id.org/danvan/id/source/a-news")
+    tricky = ox.Literal("một dòng .\nhai dòng . \n .")
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), tricky, g))
+    back = list(ox.parse(exported(store, fmt), format=FORMATS[fmt]))
+    assert back == [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), tricky, g)]
