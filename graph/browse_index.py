@@ -24,12 +24,11 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import StoreError
+from graph.sqlite_file import ReadOnlySqlite
 
 FILENAME = "browse.sqlite"
 SCHEMA_VERSION = 1
@@ -162,29 +161,17 @@ def _chunked(compute, iris: list[str], size: int = 5000) -> dict:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-class BrowseIndex:
+class BrowseIndex(ReadOnlySqlite):
     """A read-only ``browse.sqlite``; one SQLite connection per thread. Every method is a few index
     lookups or one bounded range: no method reads every entity of a kind unless a filter asks for a
     count over them, and then only the ``facet`` index."""
 
+    FILENAME = FILENAME
+    WHAT = "browse index"
+
     def __init__(self, file: str | os.PathLike):
-        self.file = Path(file)
-        if not self.file.is_file():
-            raise StoreError(f"{self.file} is missing: this build has no browse index; rebuild with `danvan build`.")
-        self._local = threading.local()
+        super().__init__(file)
         self._counts: dict[str, int] | None = None
-
-    @classmethod
-    def for_build(cls, build_dir: str | os.PathLike) -> "BrowseIndex":
-        return cls(path(build_dir))
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            uri = self.file.resolve().as_uri() + "?mode=ro&immutable=1"
-            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.con = con
-        return con
 
     @staticmethod
     def _lang(lang: str) -> str:

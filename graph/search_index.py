@@ -26,7 +26,6 @@ import json
 import os
 import re
 import sqlite3
-import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import settings
-from graph.errors import StoreError
+from graph.sqlite_file import ReadOnlySqlite
 
 FILENAME = "search.sqlite"
 SCHEMA_VERSION = 2  # 2: entity ids in ranking order
@@ -307,26 +306,11 @@ class QueryTooLong(ValueError):
     pass
 
 
-class SearchIndex:
+class SearchIndex(ReadOnlySqlite):
     """A read-only index file; one SQLite connection per thread."""
 
-    def __init__(self, file: str | os.PathLike):
-        self.file = Path(file)
-        if not self.file.is_file():
-            raise StoreError(f"{self.file} is missing: this build has no search index; rebuild with `danvan build`.")
-        self._local = threading.local()
-
-    @classmethod
-    def for_build(cls, build_dir: str | os.PathLike) -> "SearchIndex":
-        return cls(path(build_dir))
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            uri = self.file.resolve().as_uri() + "?mode=ro&immutable=1"
-            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.con = con
-        return con
+    FILENAME = FILENAME
+    WHAT = "search index"
 
     def meta(self) -> dict[str, str]:
         return dict(self._con().execute("SELECT key, value FROM meta"))

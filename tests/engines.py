@@ -33,7 +33,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -123,7 +122,22 @@ def virtuoso_dialect(query: str) -> tuple[str, list[str]]:
     return adapted, ["YEAR(?v) of a possibly unbound ?v guarded with IF(BOUND(?v), …)"] if n else []
 
 
-class Virtuoso:
+class Engine:
+    """An engine process this module starts: ``with Kind.running(...) as engine:`` starts it and always
+    stops it, whatever the block raises."""
+
+    @classmethod
+    @contextmanager
+    def running(cls, folder: Path | None = None, **kwargs):
+        engine = cls(folder, **kwargs)
+        try:
+            engine.start()
+            yield engine
+        finally:
+            engine.stop()
+
+
+class Virtuoso(Engine):
     """A private Virtuoso instance: ``start()``, ``load_nquads()``, ``select()``, ``stop()``."""
 
     def __init__(self, folder: Path | None = None, *, memory_mb: int = 1024, max_rows: int = 10000,
@@ -155,16 +169,6 @@ class Virtuoso:
     @property
     def store_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
-
-    @classmethod
-    @contextmanager
-    def running(cls, folder: Path | None = None, **kwargs) -> Iterator["Virtuoso"]:
-        v = cls(folder, **kwargs)
-        try:
-            v.start()
-            yield v
-        finally:
-            v.stop()
 
     def start(self, wait: float = 120) -> None:
         log = open(self.folder / "stdout.log", "wb")
@@ -262,7 +266,7 @@ def oxigraph_binary() -> str:
     return str(path)
 
 
-class OxigraphServer:
+class OxigraphServer(Engine):
     """A private Oxigraph server (``oxigraph serve``) on a free loopback port, its data in a folder of its
     own: ``/query``, ``/update`` and the Graph Store Protocol at ``/store``. No credentials (it has none)."""
 
@@ -281,16 +285,6 @@ class OxigraphServer:
     @property
     def store_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/store"
-
-    @classmethod
-    @contextmanager
-    def running(cls, folder: Path | None = None, **kwargs) -> Iterator["OxigraphServer"]:
-        o = cls(folder, **kwargs)
-        try:
-            o.start()
-            yield o
-        finally:
-            o.stop()
 
     def start(self, wait: float = 60) -> None:
         args = [oxigraph_binary(), "serve", "--location", str(self.folder / "data"),
