@@ -27,6 +27,14 @@ def pick(strings: dict[str, dict[str, str]]) -> dict[str, str]:
     return strings[current_lang()]
 
 
+def number(n) -> str:
+    """A count as the page's language writes it: 75.416 in Vietnamese, 75,416 in English."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        return str(n)
+    text = f"{n:,}"
+    return text.replace(",", ".") if current_lang() == "vi" else text
+
+
 def _remember(response: Response) -> Response:
     asked = request.args.get("lang")
     if asked in LANGS and request.cookies.get(COOKIE) != asked:
@@ -41,3 +49,4 @@ def _remember(response: Response) -> Response:
 def register(app: Flask) -> None:
     app.after_request(_remember)
     app.jinja_env.globals.update(current_lang=current_lang, other_lang=other_lang)
+    app.jinja_env.filters["number"] = number
