@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from graph.bounded import QueryTimeout, WorkerFailure
+from graph.errors import RowLimitExceeded
 from graph.store import data_path
 from webapp.storeholder import Snapshot
 
@@ -28,7 +29,8 @@ SCAN_ROWS = 1_000_000
 class Scans:
     def __init__(self, snap: Snapshot):
         self._store = snap.store
-        self._path = str(data_path(snap.key))
+        self._remote = snap.remote
+        self._path = str(data_path(snap.build))
         self._pool = current_app.extensions["danvan.pages"]
         self._timeout = current_app.config["DANVAN_QUERY_TIMEOUT"]
         self._deadline = time.monotonic() + self._timeout
@@ -38,11 +40,15 @@ class Scans:
         try:
             if left <= 0:
                 raise QueryTimeout("deadline passed")
+            if self._remote:  # the engine evaluates, under the same deadline and row cap
+                return self._store.query(sparql, deadline_s=left, max_rows=SCAN_ROWS)
             result = self._pool.run(self._path, sparql, timeout=left, max_rows=SCAN_ROWS, results_format="tsv",
                                     graph_format=None)
         except QueryTimeout:
             raise QueryTimeout(f"This page needed more than {self._timeout:g} s to compute and was stopped; "
                                "narrow it with a filter, or try again later.") from None
+        except RowLimitExceeded:
+            raise WorkerFailure(f"This page would list more than {SCAN_ROWS} rows; narrow it with a filter.") from None
         if result.truncated:
             raise WorkerFailure(f"This page would list more than {SCAN_ROWS} rows; narrow it with a filter.")
         return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.TSV)

@@ -9,7 +9,6 @@ The dumps are the build's own files, served as they are: ``application/gzip``, n
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, send_file
@@ -106,7 +105,7 @@ def dump(filename: str):
         known = ", ".join(build_dumps.FILES)
         raise Refused(404, f"There is no dump called {filename!r}; the dumps are {known} (a build made before "
                            "dumps existed has none: run danvan build).")
-    path = build_dumps.dumps_dir(Path(snap.key)) / entry["file"]
+    path = build_dumps.dumps_dir(snap.build) / entry["file"]
     if not path.is_file():
         raise Refused(404, f"The dump {filename} of this build is missing: run danvan build again.")
     response = send_file(path, mimetype=GZIP, as_attachment=True, download_name=entry["file"],
