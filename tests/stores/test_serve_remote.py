@@ -10,7 +10,9 @@ servers' own addresses aside). And the app still never forwards an update or a `
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import socket
 import threading
 import urllib.error
@@ -39,7 +41,13 @@ def fetch(base: str, path: str, *, data: bytes | None = None, headers: dict | No
         status, kind, body = e.code, e.headers.get("Content-Type", ""), e.read()
         e.close()
     host = urllib.parse.urlsplit(base).netloc
-    return status, kind, body.decode("utf-8").replace(host, "HOST")
+    return status, kind, blank_nodes(body.decode("utf-8").replace(host, "HOST"))
+
+
+def blank_nodes(text: str) -> str:
+    """Blank node labels renamed in order of appearance (each process draws its own at random)."""
+    names: dict[str, str] = {}
+    return re.sub(r"_:[0-9a-f]{16,}", lambda m: names.setdefault(m.group(), f"_:b{len(names)}"), text)
 
 
 def sample(store_dir) -> list[str]:
@@ -57,7 +65,7 @@ def sample(store_dir) -> list[str]:
     pages += [f"/id/{kind}/{slug}?lang=en" for kind, slug in sorted(first.items())[:3]]
     return pages + [
         "/", "/?lang=en", "/search?q=d%C3%A2n+v%E1%BA%ADn", "/search.json?q=m%E1%BA%B7t+tr%E1%BA%ADn",
-        "/browse", "/browse/document", "/browse/person?page=2", "/browse/organization/tree",
+        "/browse", "/browse/document", "/browse/person", "/browse/event", "/browse/organization/tree",
         "/queries", "/queries/people-by-organization", "/queries/replacement-chain.json",
         "/ontology", "/.well-known/void", "/sparql?query=" + urllib.parse.quote(SELECT) + "&format=json",
         "/sparql?query=" + urllib.parse.quote(SELECT), "/health",
@@ -83,9 +91,10 @@ def test_the_same_site_on_the_engine(store_dir, embedded_site, remote_site):
     differ = []
     for path in pages:
         want, got = fetch(embedded_site, path), fetch(remote, path)
-        assert want[0] in (200, 304) or path.startswith("/search"), (path, want[0])
+        assert want[0] == 200, (path, want[0])
         if got != want:
-            differ.append((path, want[0], got[0]))
+            lines = difflib.unified_diff(want[2].splitlines(), got[2].splitlines(), lineterm="", n=0)
+            differ.append((path, want[0], got[0], want[1], got[1], list(lines)[:12]))
     assert not differ, differ
 
 
