@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from graph import settings
+from graph import terms as ox
 from graph.browse_index import BrowseIndex
 from webapp import snapshot
 from webapp.collation import vi_key

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
 
 from graph import settings
+from graph import terms as ox
 from graph.namespaces import DCTERMS, ELI, FOAF, RDFS, SCHEMA, SKOS
 from webapp.urls import KINDS, entity_prefix, split_entity_iri
 

@@ -13,10 +13,10 @@ that is not a valid term of the declared type is refused with 400. ``lang`` (``v
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from graph import named_queries
+from graph import terms as ox
 from graph.errors import QueryNotFound, QueryParameterError, QueryTooLarge
 from webapp import evaluate, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate

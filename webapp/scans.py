@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 
-import pyoxigraph as ox
 from flask import current_app
 
+from graph import terms as ox
 from graph.bounded import QueryTimeout, WorkerFailure
 from graph.errors import RowLimitExceeded
 from graph.store import data_path

@@ -9,8 +9,7 @@ form SHACL and WDQS use). Counts are computed once per build.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
+from graph import terms as ox
 from graph.namespaces import SH, sparql_prefixes
 from webapp.storeholder import Snapshot
 from webapp.urls import dump_url, void_url

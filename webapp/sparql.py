@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import hashlib
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from graph import terms as ox
 from graph.errors import QueryError, QuerySyntaxError
 from graph.named_queries import term_text
 from graph.namespaces import sparql_prefixes, sparql_prologue

@@ -9,12 +9,11 @@ The dumps are the build's own files, served as they are: ``application/gzip``, n
 
 from __future__ import annotations
 
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, send_file
 
 from graph import dumps as build_dumps
 from graph import settings
+from graph import terms as ox
 from graph.namespaces import prefixes
 from webapp import snapshot
 from webapp.conneg import FORMAT_TITLES, HTML, RDF_FORMATS, negotiate
