@@ -7,6 +7,10 @@ workers and queue hold a server thread). They never wait behind /sparql, whose p
 answers come back as SPARQL TSV and are read with pyoxigraph's parser, so the pages' code keeps using
 ``store.query(...)`` rows. Index lookups (``quads_for_pattern``: one subject's labels) stay in process:
 each is one key lookup, bounded by the number of entities a page shows.
+
+On an external engine (``DANVAN_ENDPOINT``) the engine evaluates the scans: the same deadline (the HTTP
+timeout, and the engine's own where it has one), the same row cap, and the same admission (the pool's
+gate: at most its workers and queue hold a server thread); no worker process is started.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ class Scans:
         try:
             if left <= 0:
                 raise QueryTimeout("deadline passed")
-            if self._remote:  # the engine evaluates, under the same deadline and row cap
-                return self._store.query(sparql, deadline_s=left, max_rows=SCAN_ROWS)
+            if self._remote:  # the engine evaluates, under the same deadline, row cap and admission
+                with self._pool.gate.admit(None):
+                    return self._store.query(sparql, deadline_s=left, max_rows=SCAN_ROWS)
             result = self._pool.run(self._path, sparql, timeout=left, max_rows=SCAN_ROWS, results_format="tsv",
                                     graph_format=None)
         except QueryTimeout:
