@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from graph import store as builds
-from graph.errors import DanvanError, EngineError, StoreError
+from graph.errors import DanvanError, StoreError
 from graph.stores import EmbeddedStore, RemoteStore, Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,7 @@ class StoreHolder:
 
     def get(self) -> Snapshot:
         current = self._current
-        try:
-            key = self._target()
-        except EngineError as e:
-            raise StoreError(str(e)) from None
+        key = self._target()  # an engine that does not answer: EngineError, a StoreError (503)
         if current is not None and current.key == key:
             return current
         with self._lock:

@@ -156,3 +156,39 @@ def test_a_service_is_never_reached(remote_site):
     listener.close()
     assert status == 400 and "SERVICE" in body
     assert reached == []
+
+
+def app_on(endpoint: str, store_dir):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "DANVAN_STORE": str(store_dir), "DANVAN_ENDPOINT": endpoint})
+
+
+def test_an_engine_that_does_not_answer_is_a_503(store_dir):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now
+    client = app_on(f"http://127.0.0.1:{port}/query", store_dir).test_client()
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.get_json()["status"] == "unavailable"
+    assert f"127.0.0.1:{port}" in health.get_json()["message"]
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 503
+
+
+def test_a_local_folder_without_the_engines_build_is_refused(tmp_path, store_dir, loaded):
+    """The search and browse indexes must be of the build the engine holds: another build's are not served."""
+    from graph.store import write_build_info
+
+    _engine, endpoint = loaded("oxigraph-server")
+    other = tmp_path / "store.builds" / "20000101T000000000000Z-000000"
+    other.mkdir(parents=True)
+    write_build_info(other, {"build_id": "20000101T000000000000Z-000000"})
+    (tmp_path / "store").symlink_to(other)
+    client = app_on(endpoint.query_url, tmp_path / "store").test_client()
+    page = client.get("/", headers={"Accept": "application/json"})
+    assert page.status_code == 503
+    message = page.get_json()["error"]["message"]
+    assert builds.build_info(store_dir)["build_id"] in message  # the engine's build, named
+    assert "does not have" in message and str(tmp_path / "store") in message
