@@ -33,6 +33,8 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
     default = ox.DefaultGraph()
     if len(iris) > BULK_LABELS:
         return _labels_by_scan(store, iris, props, lang_rank)
+    if getattr(store, "kind", None) == "remote":
+        return _labels_by_union(store, iris, props, lang_rank)
     out: dict[str, str] = {}
     for x in iris:
         try:
@@ -53,6 +55,36 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
         if best is not None:
             out[x] = best[1]
     return out
+
+
+REMOTE_LABELS = 200  # IRIs per query on an external engine (a query text of some tens of kB)
+
+
+def _labels_by_union(store: ox.Store, iris: set[str], props: list, lang_rank: dict) -> dict[str, str]:
+    """:func:`labels` on an external engine: one query per ``REMOTE_LABELS`` IRIs instead of one request
+    per IRI and property (a round trip each). A UNION of one branch per IRI, each a lookup by subject,
+    rather than a VALUES join (which makes Oxigraph, server or embedded, scan every label); the same
+    choice (property, then language, then text)."""
+    nodes = []
+    for x in sorted(iris):
+        try:
+            nodes.append(ox.NamedNode(x))
+        except ValueError:
+            continue
+    wanted = ", ".join(str(p) for p in props)
+    rank_of = {p.value: rank for rank, p in enumerate(props)}
+    best: dict[str, tuple] = {}
+    for start in range(0, len(nodes), REMOTE_LABELS):
+        branches = " UNION ".join(f"{{ {n} ?p ?l BIND({n} AS ?x) }}" for n in nodes[start:start + REMOTE_LABELS])
+        for r in store.query(f"SELECT ?x ?p ?l WHERE {{ {{ {branches} }} FILTER(?p IN ({wanted})) }}"):
+            lit = r["l"]
+            if not isinstance(lit, ox.Literal):
+                continue
+            x = r["x"].value
+            key = (rank_of[r["p"].value], lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
+            if x not in best or key < best[x]:
+                best[x] = key
+    return {x: key[2] for x, key in best.items()}
 
 
 BULK_LABELS = 5000  # past this many IRIs (the build's browse index), one pass over each label property
@@ -177,7 +209,9 @@ def group_page(store: ox.Store, iri: str, predicate: str, direction: str, count:
     page = min(max(1, page), pages)
     s, p = _n(iri), _n(predicate)
     pattern = f"{s} {p} ?v" if direction == "out" else f"?v {p} {s}"
-    q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }} "
+    # an external engine promises no order without ORDER BY: there, pages would overlap or skip values
+    order = " ORDER BY ?v" if getattr(store, "kind", None) == "remote" else ""
+    q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }}{order} "
          f"LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}")
     node, prop = ox.NamedNode(iri), ox.NamedNode(predicate)
     rows = []
