@@ -84,7 +84,10 @@ def embedded_site(store_dir, start_server):
 @pytest.fixture(scope="module", params=REMOTE)
 def remote_site(request, store_dir, start_server, loaded):
     engine, endpoint = loaded(request.param)
-    base, _proc = start_server(store_dir, DANVAN_ENDPOINT=endpoint.query_url)
+    if request.param == "virtuoso":  # both ways of naming the engine: the option here, the variable for Oxigraph
+        base, _proc = start_server(store_dir, "--endpoint", endpoint.query_url)
+    else:
+        base, _proc = start_server(store_dir, DANVAN_ENDPOINT=endpoint.query_url)
     return request.param, engine, base
 
 
