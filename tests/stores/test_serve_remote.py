@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import socket
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -88,6 +90,9 @@ def remote_site(request, store_dir, start_server, loaded):
         base, _proc = start_server(store_dir, "--endpoint", endpoint.query_url)
     else:
         base, _proc = start_server(store_dir, DANVAN_ENDPOINT=endpoint.query_url)
+    # the server says what it serves (in server.log, in its working folder): the engine, not the local store
+    log = (Path(os.readlink(f"/proc/{_proc.pid}/cwd")) / "server.log").read_text(encoding="utf-8")
+    assert f"from the engine at RemoteStore({endpoint.query_url})" in log, log
     return request.param, engine, base
 
 
