@@ -109,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="server threads (default: what SPARQL and page scans may hold at most — their workers "
                         "and queues — plus 4, so other pages never wait behind them)")
     _store_arg(s)
+    _endpoint_arg(s, "serve the graph held by the SPARQL engine at URL (default $DANVAN_ENDPOINT; unset: the "
+                     "embedded build); the search and browse indexes still come from --store's build of the same id")
     s.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("export", help="write the whole dataset, named graphs kept")
@@ -394,8 +396,7 @@ def format_table(solutions, name: Callable[[str], str]) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
 
-    from graph.errors import ConfigError
-    from graph.store import build_info
+    from graph.errors import ConfigError, StoreError
     from webapp import create_app, threads_needed
 
     port = args.port
@@ -405,18 +406,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise ConfigError(f"PORT={raw!r} is not a port number")
         port = int(raw)
     store_dir = _store_dir(args)
-    build_info(store_dir)  # fail now, with the store error's advice, rather than on the first request
-    app = create_app({"DANVAN_STORE": str(store_dir)})
+    engine = _engine(args)
+    app = create_app({"DANVAN_STORE": str(store_dir), "DANVAN_ENDPOINT": engine.query_url if engine else None})
+    # fail now, with the store's (or the engine's) advice, rather than on the first request
+    snap = app.extensions["danvan.store"].get()
+    state = snap.store.health()
+    if state.get("status") != "ok":
+        raise StoreError(state.get("error") or state.get("message") or "the store is unavailable")
     needed = threads_needed(app.config)
     threads = args.threads or needed
     if threads < needed:
         raise ConfigError(f"--threads {threads} is too few: SPARQL and page scans may hold "
                           f"{needed - 4} threads, and other pages need some of their own; give at least {needed}.")
-    # The network wall must hold before the endpoint opens (NetworkWallError otherwise: no silent downgrade).
-    hello = app.extensions["danvan.pool"].check()
-    print(f"danvan: query workers walled off from the network ({hello['wall']}), "
-          f"{app.config['DANVAN_QUERY_MEMORY'] >> 20} MiB each", file=sys.stderr, flush=True)
-    print(f"danvan: serving {store_dir} on http://{args.host}:{port}/ with {threads} threads (Ctrl-C stops)",
+    if engine is None:
+        # The network wall must hold before the endpoint opens (NetworkWallError otherwise: no silent downgrade).
+        hello = app.extensions["danvan.pool"].check()
+        print(f"danvan: query workers walled off from the network ({hello['wall']}), "
+              f"{app.config['DANVAN_QUERY_MEMORY'] >> 20} MiB each", file=sys.stderr, flush=True)
+        where = str(store_dir)
+    else:
+        # no query worker runs: the engine evaluates (the app refuses updates and SERVICE before sending)
+        where = f"build {state.get('build_id')} from the engine at {snap.store!r}, indexes from {snap.build}"
+    print(f"danvan: serving {where} on http://{args.host}:{port}/ with {threads} threads (Ctrl-C stops)",
           file=sys.stderr, flush=True)
     # waitress drops X-Forwarded-For & co. from unknown proxies; keep them when budgets are to follow one
     keep_proxy_headers = bool(app.config["DANVAN_CLIENT_HEADER"])

@@ -424,6 +424,10 @@ class RemoteStore:
         return _result(answer)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
+        if any(isinstance(t, ox.BlankNode) for t in (subject, object)):
+            # a blank node cannot be asked for again: the engine's labels hold within one answer only (and
+            # in a query, `_:b` would be a variable, matching everything)
+            return []
         s, p, o = (t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
         triple = f"{s} {p} {o}"
         if isinstance(graph_name, ox.DefaultGraph):

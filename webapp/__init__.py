@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import math
+import os
 
 from flask import Flask, current_app, request
 
 from graph import settings
 from graph.bounded import Pool
 from graph.store import data_path
+from graph.stores import ENV_ENDPOINT, Endpoint, RemoteStore
 from webapp.storeholder import Snapshot, StoreHolder
 
 # The browse and home pages run their store scans in a pool of their own (see webapp.scans), so they have
@@ -35,11 +37,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         DANVAN_QUERY_BUDGET=settings.query_budget(),
         DANVAN_QUERY_MEMORY=settings.query_memory(),
         DANVAN_CLIENT_HEADER=settings.client_header(),
+        # The external engine's SPARQL query URL (None: the embedded build); its build is read from there,
+        # its search/browse indexes and dumps still from DANVAN_STORE.
+        DANVAN_ENDPOINT=os.environ.get(ENV_ENDPOINT, "").strip() or None,
     )
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
-    app.extensions["danvan.store"] = StoreHolder(app.config["DANVAN_STORE"])
+    # credentials (DANVAN_ENDPOINT_USER / _PASSWORD) come from the environment only, never the app's config
+    endpoint = Endpoint.from_env(app.config["DANVAN_ENDPOINT"]) if app.config["DANVAN_ENDPOINT"] else None
+    remote = RemoteStore(endpoint, timeout_s=app.config["DANVAN_QUERY_TIMEOUT"]) if endpoint else None
+    app.extensions["danvan.store"] = StoreHolder(app.config["DANVAN_STORE"], remote)
     # SPARQL (/sparql, /queries) evaluates in walled, bounded worker processes started on first use
     # (graph.bounded), behind admission control; the pages' scans have a pool of their own.
     config = app.config
@@ -89,10 +97,21 @@ def snapshot() -> Snapshot:
     """The store of the live build (reopened when a new build was swapped in); the worker pools are
     told, so their workers let go of a build that is no longer live."""
     snap = current_app.extensions["danvan.store"].get()
-    path = str(data_path(snap.key))
-    current_app.extensions["danvan.pool"].follow(path)
-    current_app.extensions["danvan.pages"].follow(path)
+    if not snap.remote:
+        path = str(data_path(snap.build))
+        current_app.extensions["danvan.pool"].follow(path)
+        current_app.extensions["danvan.pages"].follow(path)
     return snap
+
+
+def evaluate(snap: Snapshot, query: str, **bounds):
+    """A visitor's query (/sparql, /queries) with the endpoint's bounds, as a :class:`graph.bounded.Result`:
+    embedded, in a walled worker process of the pool; remote, by the engine, behind the same admission
+    gate and budgets (:meth:`graph.stores.RemoteStore.run`)."""
+    pool = current_app.extensions["danvan.pool"]
+    if snap.remote:
+        return snap.store.run(query, gate=pool.gate, client=client(), **bounds)
+    return pool.run(str(data_path(snap.build)), query, client=client(), **bounds)
 
 
 def client() -> str:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from graph import settings
+from graph import terms as ox
 from graph.browse_index import BrowseIndex
 from webapp import snapshot
 from webapp.collation import vi_key
@@ -246,7 +245,7 @@ def _page_size() -> int:
 def browse_index() -> BrowseIndex:
     """The build's browse index (:mod:`graph.browse_index`), opened once per build."""
     snap = snapshot()
-    return snap.cached("browse_index", lambda: BrowseIndex.for_build(Path(snap.key)))
+    return snap.cached("browse_index", lambda: BrowseIndex.for_build(snap.build))
 
 
 @bp.get("/browse")

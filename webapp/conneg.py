@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import request
+
+from graph import terms as ox
 
 # name → (media type, pyoxigraph format)
 RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
 
 from graph import settings
+from graph import terms as ox
 from graph.namespaces import DCTERMS, ELI, FOAF, RDFS, SCHEMA, SKOS
 from webapp.urls import KINDS, entity_prefix, split_entity_iri
 
@@ -33,6 +33,8 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
     default = ox.DefaultGraph()
     if len(iris) > BULK_LABELS:
         return _labels_by_scan(store, iris, props, lang_rank)
+    if getattr(store, "kind", None) == "remote":
+        return _labels_by_union(store, iris, props, lang_rank)
     out: dict[str, str] = {}
     for x in iris:
         try:
@@ -53,6 +55,36 @@ def labels(store: ox.Store, iris: set[str], lang: str = "vi") -> dict[str, str]:
         if best is not None:
             out[x] = best[1]
     return out
+
+
+REMOTE_LABELS = 200  # IRIs per query on an external engine (a query text of some tens of kB)
+
+
+def _labels_by_union(store: ox.Store, iris: set[str], props: list, lang_rank: dict) -> dict[str, str]:
+    """:func:`labels` on an external engine: one query per ``REMOTE_LABELS`` IRIs instead of one request
+    per IRI and property (a round trip each). A UNION of one branch per IRI, each a lookup by subject,
+    rather than a VALUES join (which makes Oxigraph, server or embedded, scan every label); the same
+    choice (property, then language, then text)."""
+    nodes = []
+    for x in sorted(iris):
+        try:
+            nodes.append(ox.NamedNode(x))
+        except ValueError:
+            continue
+    wanted = ", ".join(str(p) for p in props)
+    rank_of = {p.value: rank for rank, p in enumerate(props)}
+    best: dict[str, tuple] = {}
+    for start in range(0, len(nodes), REMOTE_LABELS):
+        branches = " UNION ".join(f"{{ {n} ?p ?l BIND({n} AS ?x) }}" for n in nodes[start:start + REMOTE_LABELS])
+        for r in store.query(f"SELECT ?x ?p ?l WHERE {{ {{ {branches} }} FILTER(?p IN ({wanted})) }}"):
+            lit = r["l"]
+            if not isinstance(lit, ox.Literal):
+                continue
+            x = r["x"].value
+            key = (rank_of[r["p"].value], lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
+            if x not in best or key < best[x]:
+                best[x] = key
+    return {x: key[2] for x, key in best.items()}
 
 
 BULK_LABELS = 5000  # past this many IRIs (the build's browse index), one pass over each label property
@@ -183,10 +215,21 @@ def group_page(store: ox.Store, iri: str, predicate: str, direction: str, count:
     page = min(max(1, page), pages)
     s, p = _n(iri), _n(predicate)
     pattern = f"{s} {p} ?v" if direction == "out" else f"?v {p} {s}{_not_evidence()}"
-    q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }} "
+    # an external engine promises no order without ORDER BY: there, pages would overlap or skip values
+    order = " ORDER BY ?v" if getattr(store, "kind", None) == "remote" else ""
+    q = (f"SELECT DISTINCT ?v WHERE {{ GRAPH ?h {{ {pattern} }} }}{order} "
          f"LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}")
     node, prop = ox.NamedNode(iri), ox.NamedNode(predicate)
     rows = []
+    if order:  # on an engine: the page's values and their graphs in one request, not one per value
+        graphs_of: dict = {}
+        for r in store.query(f"SELECT ?v ?g WHERE {{ {{ {q} }} GRAPH ?g {{ {pattern} }} }}"):
+            graphs_of.setdefault(r["v"], set()).add(r["g"].value)
+        for v, names in graphs_of.items():
+            graphs = sorted(names)
+            rows.append({"value": v, "graphs": graphs, "entailed": all(g == inferred for g in graphs)})
+        rows.sort(key=lambda row: (row["entailed"], str(row["value"])))
+        return Group(predicate, direction, count, page, pages, rows)
     for r in store.query(q):
         v = r["v"]
         quads = (store.quads_for_pattern(node, prop, v, None) if direction == "out"

@@ -25,10 +25,10 @@ JavaScript) and ``editor_config_url()``.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, jsonify, request, url_for
 
 from graph import settings
+from graph import terms as ox
 from graph.named_queries import all_queries
 from graph.namespaces import sparql_prefixes
 from webapp import snapshot

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from graph import settings
+from graph import terms as ox
 from graph.namespaces import ELI, RDFS, SCHEMA, SKOS, prefixes
 from webapp import snapshot
 from webapp.conneg import FORMAT_TITLES, HTML, RDF_FORMATS, choose

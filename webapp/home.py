@@ -7,10 +7,10 @@ language switch, footer), per language.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, render_template
 
 from graph import named_queries, settings
+from graph import terms as ox
 from webapp import snapshot
 from graph.browse_index import BrowseIndex
 from webapp.browse import KIND_NAMES, ORDER, browse_index

@@ -16,7 +16,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, render_template
 from rdflib import RDF, RDFS, URIRef
@@ -24,6 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH, SKOS
 
 from graph import resources, settings
+from graph import terms as ox
 from graph.load import Packaged, parse_file
 from graph.namespaces import prefixes, rdflib_graph, to_rdflib
 from webapp import snapshot

@@ -13,13 +13,12 @@ that is not a valid term of the declared type is refused with 400. ``lang`` (``v
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from graph import named_queries
+from graph import terms as ox
 from graph.errors import QueryNotFound, QueryParameterError, QueryTooLarge
-from graph.store import data_path
-from webapp import client, snapshot
+from webapp import evaluate, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.describe import display_names
 from webapp.entity import compact, format_date
@@ -174,13 +173,11 @@ def _evaluate(query: named_queries.NamedQuery, bindings: dict, results_format: s
     """The query evaluated with the endpoint's bounds (graph.bounded: a worker process, a deadline,
     a row cap), its parameters passed as typed terms (substitutions); a table or a boolean comes back
     serialized as ``results_format``, a graph as ``graph_format`` (None: that kind is not acceptable)."""
-    snap = snapshot()
-    pool = current_app.extensions["danvan.pool"]
     # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)
-    return pool.run(str(data_path(snap.key)), named_queries.planned(query, bindings), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+    return evaluate(snapshot(), named_queries.planned(query, bindings), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                     max_rows=current_app.config["DANVAN_MAX_ROWS"],
                     results_format=results_format, graph_format=graph_format,
-                    substitutions={v.value: term for v, term in bindings.items()}, client=client())
+                    substitutions={v.value: term for v, term in bindings.items()})
 
 
 def _limits(response: Response, result) -> Response:

@@ -8,7 +8,6 @@ JSON with ``Accept: application/json`` or at ``/search.json``:
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
@@ -67,7 +66,7 @@ def _search_box_context() -> dict:
 
 def _index() -> SearchIndex:
     snap = snapshot()
-    return snap.cached("search_index", lambda: SearchIndex.for_build(Path(snap.key)))
+    return snap.cached("search_index", lambda: SearchIndex.for_build(snap.build))
 
 
 def _limit(default: int) -> int:

@@ -9,8 +9,7 @@ form SHACL and WDQS use). Counts are computed once per build.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
+from graph import terms as ox
 from graph.namespaces import SH, sparql_prefixes
 from webapp.storeholder import Snapshot
 from webapp.urls import dump_url, void_url
@@ -42,7 +41,7 @@ def _integer(n: int) -> ox.Literal:
 def _statistics(snap: Snapshot) -> tuple[int, list[tuple[str, int]]]:
     def compute():
         store = snap.store
-        default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        default = store.triples()
         named = [(row["g"].value, int(row["n"].value)) for row in store.query(_COUNTS)
                  if isinstance(row["g"], ox.NamedNode)]
         return default, named

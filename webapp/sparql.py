@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import hashlib
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from graph import terms as ox
 from graph.errors import QueryError, QuerySyntaxError
 from graph.named_queries import term_text
 from graph.namespaces import sparql_prefixes, sparql_prologue
 from graph.sparql_grammar import QueryShape, analyze
-from graph.store import data_path
-from webapp import client, service_description, snapshot
+from webapp import evaluate, service_description, snapshot
 from webapp.conneg import HTML, RDF_FORMATS, RESULT_FORMATS, negotiate
 from webapp.errors import Refused
 from webapp.urls import sparql_url, term_href
@@ -189,12 +188,11 @@ def endpoint():
                  graph_fmt, max_rows)
     if request.method == "GET" and etag in request.if_none_match:
         return _headers(Response(status=304), etag)
-    pool = current_app.extensions["danvan.pool"]
     try:
-        result = pool.run(str(data_path(snap.key)), _evaluated(query), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
+        result = evaluate(snap, _evaluated(query), timeout=current_app.config["DANVAN_QUERY_TIMEOUT"],
                           max_rows=max_rows, base_iri=request.base_url, default_graph=default_graph, named_graphs=named_graphs,
                           results_format="tsv" if results_fmt == HTML else results_fmt,
-                          graph_format="turtle" if graph_fmt == HTML else graph_fmt, client=client())
+                          graph_format="turtle" if graph_fmt == HTML else graph_fmt)
     except QuerySyntaxError as err:
         return _syntax_answer(query, _in_user_text(err), results_fmt == HTML or graph_fmt == HTML)
     # busy, budget, deadline and memory limits are answered by webapp.errors (429/503, Retry-After)

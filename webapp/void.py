@@ -9,13 +9,11 @@ The dumps are the build's own files, served as they are: ``application/gzip``, n
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, send_file
 
 from graph import dumps as build_dumps
 from graph import settings
+from graph import terms as ox
 from graph.namespaces import prefixes
 from webapp import snapshot
 from webapp.conneg import FORMAT_TITLES, HTML, RDF_FORMATS, negotiate
@@ -106,7 +104,7 @@ def dump(filename: str):
         known = ", ".join(build_dumps.FILES)
         raise Refused(404, f"There is no dump called {filename!r}; the dumps are {known} (a build made before "
                            "dumps existed has none: run danvan build).")
-    path = build_dumps.dumps_dir(Path(snap.key)) / entry["file"]
+    path = build_dumps.dumps_dir(snap.build) / entry["file"]
     if not path.is_file():
         raise Refused(404, f"The dump {filename} of this build is missing: run danvan build again.")
     response = send_file(path, mimetype=GZIP, as_attachment=True, download_name=entry["file"],

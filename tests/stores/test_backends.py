@@ -161,3 +161,9 @@ def test_the_endpoints_answer_is_the_embedded_workers_byte_for_byte(loaded, embe
     assert parsed == graph_of(embedded.query(construct)) and got.kind == "graph"
     ask = remote.run("ASK { ?s ?p ?o }", timeout=30, max_rows=10, results_format="json", graph_format=None)
     assert b"true" in ask.body
+
+
+def test_a_blank_node_is_not_a_wildcard(backend):
+    """In a query `_:x` is a variable; a lookup by a blank node must still match only that node (here none)."""
+    assert list(backend.quads_for_pattern(ox.BlankNode("nowhere"), None, None, None)) == []
+    assert list(backend.quads_for_pattern(None, TITLE, ox.BlankNode("nowhere"), None)) == []
