@@ -53,6 +53,8 @@ def _by_graph(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         out.write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes().items()).encode())
     for graph in sorted(store.named_graphs(), key=str):
         lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if not lines:
+            continue  # a graph emptied by an incremental build may stay registered: it holds nothing
         if fmt == "nquads":
             out.write(lines.replace(b" .\n", b" " + str(graph).encode() + b" .\n"))
         else:

@@ -203,16 +203,20 @@ def build_lock(store_dir: str | os.PathLike, wait: bool = False,
 
 def _holder(fd: int, path: Path, store_dir: str | os.PathLike) -> BuildLocked:
     """Who holds the lock, from what it wrote into the file. The holder writes right after taking the
-    lock, so an empty file is read again a few times (bounded) before saying "unknown"."""
+    lock, so an empty (or half-written) file is read again for up to two seconds (a loaded machine can
+    take that long to schedule the holder) before saying "unknown"."""
     pid = since = None
-    for _attempt in range(20):
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
         try:
             info = json.loads(os.pread(fd, 4096, 0) or b"null")
             if info is not None:
                 pid, since = int(info["pid"]), str(info["since"])
                 break
-        except (OSError, ValueError, KeyError, TypeError):
+        except OSError:
             break
+        except (ValueError, KeyError, TypeError):
+            pass
         time.sleep(0.01)
     return BuildLocked(os.fspath(store_dir), pid, since, str(path))
 
