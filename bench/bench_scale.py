@@ -293,7 +293,7 @@ def section(r: dict) -> str:
              f"{r['loadavg_end'][0]:.1f} at the end), so figures are noisy. Data: "
              f"{r['manifest']['generated_triples']:,} synthetic triples in {r['manifest']['files']:,} source files on "
              f"top of {r['manifest']['reference_triples']:,} reference triples"
-             + (" (the national map is not merged yet: a synthetic fallback map of "
+             + (" (the generator read no national map from its reference, so a synthetic fallback map of "
                 f"{r['manifest']['counts'].get('fallback places', 0):,} places stands in for it)" if r['manifest']['fallback_map'] else "")
              + f"; generated in {r['generate_s']:.0f} s. JSON: `bench/results/scale-{size}.json`.", "",
              "### Build", "", "| build | built (quads, distinct triples with the inferred) | load | reason | validate | store | total | peak RSS |",
