@@ -29,6 +29,10 @@ from webapp.urls import KINDS
 
 ENTITY = "https://w3id.org/danvan/id/"
 REMOTE = ("oxigraph-server", "virtuoso")
+# Even ordered by name, unit, role and body, Virtuoso's order of this page's rows was seen to differ from
+# Oxigraph's in one run out of two (its ordering of language-tagged names is its own): compared as a set
+# of lines, so the test still checks every row.
+TIES = {"/queries/people-by-organization"}
 SELECT = ("SELECT ?d ?t WHERE { ?d a dv:Document ; dv:title ?t FILTER(LANG(?t) = 'vi') } "
           "ORDER BY ?d ?t LIMIT 20")
 
@@ -101,6 +105,8 @@ def test_the_same_site_on_the_engine(store_dir, embedded_site, remote_site):
         want, got = fetch(embedded_site, path), fetch(remote, path)
         assert want[0] == 200, (path, want[0])
         want, got = (*want[:2], want[2].splitlines()), (*got[:2], got[2].splitlines())
+        if path in TIES:
+            want, got = (*want[:2], sorted(want[2])), (*got[:2], sorted(got[2]))
         if got != want:
             lines = difflib.unified_diff(want[2], got[2], lineterm="", n=0)
             differ.append((path, want[0], got[0], want[1], got[1], list(lines)[:12]))
