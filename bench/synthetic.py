@@ -99,7 +99,7 @@ TOPICS = [
     ("nâng cao chất lượng, hiệu quả công tác dân vận của chính quyền", "better mass-mobilization work by government"),
     ("phát huy quyền làm chủ của Nhân dân, thực hiện dân chủ ở cơ sở", "grassroots democracy"),
     ("công tác dân tộc, tôn giáo trên địa bàn", "ethnic and religious affairs in the area"),
-    ("tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy với Nhân dân", "dialogue between leaders and the people"),
+    ("đối thoại của người đứng đầu cấp ủy với Nhân dân", "dialogue between leaders and the people"),
     ("xây dựng nông thôn mới và đô thị văn minh", "new countryside and civilized towns"),
     ("công tác vận động quần chúng tham gia bảo vệ an ninh trật tự", "mobilizing the people for public order"),
     ("giám sát và phản biện xã hội của Mặt trận Tổ quốc", "the Fatherland Front's oversight and social criticism"),
