@@ -169,7 +169,6 @@ def main() -> int:
     args = ap.parse_args()
 
     empty = Gazetteer()
-    sections = []
     results = {}
     for name, items in (("development", corpus(FIXTURES / "dev")), ("held-out", corpus(FIXTURES / "heldout"))):
         results[name] = run(items, lambda item: None)

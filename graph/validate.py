@@ -365,7 +365,6 @@ def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.Nam
 
 def _finding(store: ox.Store, constraint: Constraint, row, sources: list[LoadedSource],
              scratch: ox.NamedNode | None, report: rdflib.Graph) -> Finding:
-    ns = dv()
     focus = to_rdflib(row["this"])
     value = None
     if constraint.value:

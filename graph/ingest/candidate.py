@@ -103,7 +103,7 @@ class Candidate:
         return g
 
     def turtle(self) -> str:
-        header = (f"# Candidate source read by `danvan ingest` from an article (SHA-256 of its NFC text in\n"
-                  f"# dv:articleSha256). Every fact has a dv:Evidence node: paragraph, code-point offsets, confidence.\n"
-                  f"# Review it before it joins graph/sources/ (docs/ingest.md).\n")
+        header = ("# Candidate source read by `danvan ingest` from an article (SHA-256 of its NFC text in\n"
+                  "# dv:articleSha256). Every fact has a dv:Evidence node: paragraph, code-point offsets, confidence.\n"
+                  "# Review it before it joins graph/sources/ (docs/ingest.md).\n")
         return header + self.graph().serialize(format="turtle")

@@ -7,11 +7,11 @@ between them ("thay thế", "căn cứ", "cụ thể hóa", "triển khai").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph.ingest.article import Article, Span
 from graph.ingest.dates import DateMention
-from graph.ingest.gazetteer import Gazetteer, slug
+from graph.ingest.gazetteer import Gazetteer
 from graph.ingest.names import Context, Org, read_org
 
 # folded code in a number → (canonical notation, type slug)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.ingest.article import Article, Span, fold
+from graph.ingest.article import Article, Span
 from graph.ingest.dates import DateMention
 from graph.ingest.documents import DocMention
 from graph.ingest.gazetteer import Gazetteer, slug
 from graph.ingest.names import Context, Org, Place, read_place
-from graph.ingest.numbers import APPROXIMATE, NUMBER, parse_number
+from graph.ingest.numbers import NUMBER, parse_number
 from graph.ingest.people import PersonMention
 
 # folded trigger → (class, label, slug); the first that matches wins

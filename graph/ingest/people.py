@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from graph.ingest.article import Article, Span, fold
 from graph.ingest.gazetteer import Gazetteer, slug
-from graph.ingest.names import SUB_BODIES, SURNAMES, Context, Org, _STOP, read_org
+from graph.ingest.names import SUB_BODIES, SURNAMES, Context, Org, read_org
 
 # folded role → (slug, vi, en); the lookahead keeps the body's own first word ("Ban", "Văn phòng") for read_org
 ROLES = [
@@ -119,7 +119,6 @@ def read_posts(a: Article, pos: int, gaz: Gazetteer, ctx: Context, stop: int) ->
         pos = sep.end()
         tvtu = _TVTU.match(f, pos)
         if tvtu:
-            committee = read_org(a, pos, gaz, ctx) if False else None
             place = ctx.province
             if place is None:
                 break
