@@ -1,7 +1,9 @@
 """Document references in every written form: "23-QĐ/TW", "Quyết định số 23-QĐ/TW", "84 QĐ/TWĐTN",
 "367-QĐ/TWĐTN-VP", "30/2020/NĐ-CP", "88/QĐ-UBND", and by type and number only ("Quyết định 23",
-"QĐ 23", "Quy chế 05"); with their date, issuer and title where the text gives them, and the relations
-between them ("thay thế", "căn cứ", "cụ thể hóa", "triển khai").
+"QĐ 23", "Quy chế 05"); Party resolutions named by the meeting that adopted them ("Nghị quyết Trung
+ương 7 (khóa XI)", "Nghị quyết Đại hội XIII của Đảng"); a programme or plan named by what it carries out
+("Chương trình hành động thực hiện Nghị quyết …"); with their date, issuer and title where the text gives
+them, and the relations between them ("thay thế", "căn cứ", "cụ thể hóa", "triển khai").
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from graph.ingest.article import Article, Span
 from graph.ingest.dates import DateMention
 from graph.ingest.gazetteer import Gazetteer
-from graph.ingest.names import Context, Org, read_org
+from graph.ingest.names import Context, Org, find_orgs, read_org
+from graph.ingest.numbers import parse_number
 
 # folded code in a number → (canonical notation, type slug)
 CODES = {"qdi": ("QĐi", "qdi"), "qd": ("QĐ", "qd"), "ctrhd": ("CTrHĐ", "ctrhd"), "ctr": ("CTr", "ctr"),
@@ -53,6 +56,11 @@ class DocMention:
     inferred: bool = False  # the number's level comes from the issuer, not the text
     linked: str | None = None  # found by a name the graph gives this document
     refers_to: "DocMention | None" = None
+    named: str | None = None  # the slug of a document named, not numbered (a resolution, a plan of what it carries out)
+    plenum: int | None = None  # a Central Committee resolution's plenum ("Trung ương 7")
+    term: str | None = None  # its Party term ("khóa XI"), or the congress's ("Đại hội XIII")
+    period: tuple[int, int] | None = None  # "nhiệm kỳ 2020-2025"
+    carries_out: "DocMention | None" = None  # "Chương trình hành động thực hiện …": the document it carries out
 
     @property
     def cls(self) -> str:
@@ -61,7 +69,8 @@ class DocMention:
         return "PartyDocument" if self.level in PARTY_LEVELS else "Document"
 
 
-def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Context) -> list[DocMention]:
+def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Context,
+                   orgs: list[Org] | None = None) -> list[DocMention]:
     f, t = a.folded, a.text
     found: list[DocMention] = []
     taken: list[tuple[int, int]] = []
@@ -109,7 +118,11 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
             continue  # "qd 23" in lower case is not an abbreviation
         found.append(DocMention(Span(m.start(), m.end()), type_, None, m.group(3), None))
         taken.append((m.start(), m.end()))
-    # documents the graph knows by a name rather than a number ("Nghị quyết Trung ương 7 (khóa XI)")
+    for d in _named_resolutions(a, gaz):
+        if free(d.span.start, d.span.end):
+            found.append(d)
+            taken.append((d.span.start, d.span.end))
+    # documents the graph knows by a name rather than a number
     for label, iris in gaz.labels.items():
         docs = sorted(i for i in iris if gaz.kind(i) == "document" and i in gaz.doc_types)
         if len(label) < 12 or len(docs) != 1:
@@ -120,10 +133,104 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
                                         linked=docs[0]))
                 taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.span.start)
+    found += _carrying_out(a, found, gaz, ctx, orgs)
+    found.sort(key=lambda d: d.span.start)
     for d in found:
         _details(d, a, dates, gaz, ctx)
     _resolve_short(found)
     return found
+
+
+_ROMAN = r"[ivxl]{1,6}"
+_ORDINAL = r"\d{1,2}|nhat|(?:muoi\s+)?(?:mot|hai|ba|tu|bon|nam|lam|sau|bay|tam|chin)|muoi"
+# "Nghị quyết Trung ương 7 (khóa XI)", "Nghị quyết Hội nghị Trung ương 7 khóa XI", "Nghị quyết Hội nghị lần
+# thứ bảy Ban Chấp hành Trung ương Đảng khóa XI"
+_PLENUM = re.compile(rf"nghi quyet\s+(?:hoi nghi\s+)?(?:lan thu\s+(?P<n1>{_ORDINAL})\s+)?(?:ban chap hanh\s+|bch\s+)?"
+                     rf"(?:trung uong|tw)(?:\s+dang)?(?:\s+(?:lan thu\s+)?(?P<n2>{_ORDINAL}))?\s*[,(]?\s*"
+                     rf"khoa\s+(?P<term>{_ROMAN})(?![a-z])\s*\)?")
+# "Nghị quyết Đại hội XIII của Đảng", "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII", "… Đại hội Đảng
+# toàn quốc lần thứ XIII"
+_CONGRESS = re.compile(rf"nghi quyet\s+dai hoi\s+(?:dai bieu\s+)?(?:dang\s+)?(?:toan quoc\s+)?(?:lan thu\s+)?"
+                       rf"(?P<term>{_ROMAN})(?![a-z])(?:\s+cua dang(?![a-z]))?")
+# "Nghị quyết đại hội đảng bộ các cấp, nhiệm kỳ 2020-2025"
+_EVERY_LEVEL = re.compile(r"nghi quyet\s+dai hoi\s+(?:dai bieu\s+)?dang bo cac cap\s*,?\s*(?:nhiem ky\s+)?"
+                          r"(\d{4})\s*[-–]\s*(\d{4})")
+CENTRAL_COMMITTEE = ("Ban Chấp hành Trung ương Đảng", "ban-chap-hanh-trung-uong", "CentralCommittee")
+
+
+def _ordinal(word: str) -> int | None:
+    return 1 if word == "nhat" else int(word) if word.isdigit() else parse_number(word)
+
+
+def _named_resolutions(a: Article, gaz: Gazetteer) -> list[DocMention]:
+    """Party resolutions named by the meeting that adopted them: linked to the graph's one resolution of
+    that term and plenum, else minted (``nq-hoi-nghi-tw-7-khoa-xi``, ``nq-dai-hoi-xiii``)."""
+    f, t = a.folded, a.text
+    out = []
+    for m in _PLENUM.finditer(f):
+        n = m.group("n1") or m.group("n2")
+        plenum = _ordinal(n) if n else None
+        term = t[m.start("term"):m.end("term")]
+        if plenum is None or not term.isupper():  # a term is written in capitals: "khóa XI"
+            continue
+        term = term.upper()
+        end = m.end() if f[m.end() - 1] != ")" or "(" in f[m.start():m.end()] else m.end() - 1
+        d = DocMention(Span(m.start(), end), "nq", None, None, "TW", plenum=plenum, term=term,
+                       linked=gaz.resolution(term, plenum),
+                       named=f"nq-hoi-nghi-tw-{plenum}-khoa-{term.lower()}")
+        d.issuer = Org(CENTRAL_COMMITTEE[0], CENTRAL_COMMITTEE[1], CENTRAL_COMMITTEE[2], d.span)
+        out.append(d)
+    for m in _CONGRESS.finditer(f):
+        term = t[m.start("term"):m.end("term")]
+        if not term.isupper():
+            continue
+        term = term.upper()
+        out.append(DocMention(Span(m.start(), m.end()), "nq", None, None, "TW", term=term,
+                              linked=gaz.resolution(term, None), named=f"nq-dai-hoi-{term.lower()}",
+                              title=f"Nghị quyết Đại hội đại biểu toàn quốc lần thứ {term} của Đảng"))
+    for m in _EVERY_LEVEL.finditer(f):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        out.append(DocMention(Span(m.start(), m.end()), "nq", None, None, "ĐU", period=(y1, y2),
+                              named=f"nq-dai-hoi-dang-bo-cac-cap-{y1}-{y2}",
+                              title=f"Nghị quyết đại hội đảng bộ các cấp, nhiệm kỳ {y1}-{y2}"))
+    for d in out:
+        if d.title:
+            d.title_span = d.span
+    return out
+
+
+# "… đã xây dựng Chương trình hành động thực hiện Nghị quyết …", "Kế hoạch triển khai Chỉ thị …": a document
+# named by its type (capitalized, no number) and by the document it carries out, written right after it
+_CARRYING = re.compile(rf"(?<![a-z])({_TYPE_WORD})\s+(?:cua\s+(?P<of>[^,;.]{{3,80}}?)\s+)?"
+                       r"(?=(?:trien khai thuc hien|trien khai|thuc hien|cu the hoa)\s)")
+_ISSUING = re.compile(r"\s+(?:da\s+|vua\s+|moi\s+)?(?:xay dung|ban hanh|trien khai xay dung)\s+$")
+
+
+def _carrying_out(a: Article, found: list[DocMention], gaz: Gazetteer, ctx: Context,
+                  orgs: list[Org] | None) -> list[DocMention]:
+    f, t = a.folded, a.text
+    out = []
+    orgs = find_orgs(a, gaz, ctx) if orgs is None else orgs
+    for m in _CARRYING.finditer(f):
+        if not t[m.start()].isupper() or any(d.span.start <= m.start() < d.span.end for d in found):
+            continue  # "xây dựng kế hoạch thực hiện": a plan in general, not one document
+        verb = re.compile(r"(?:trien khai thuc hien|trien khai|thuc hien|cu the hoa)\s+").match(f, m.end())
+        target = next((d for d in found if d.span.start == verb.end()), None)
+        if target is None:
+            continue
+        type_ = dict(WORDS)[m.group(1)]
+        d = DocMention(Span(m.start(), m.end(1)), type_, None, None, None, carries_out=target,
+                       title=f"{WORD_LABEL[type_]} {t[m.end():target.span.end].strip()}")
+        d.title_span = Span(m.start(), target.span.end)
+        if m.group("of"):
+            d.issuer = read_org(a, m.start("of"), gaz, ctx)
+        else:  # the sentence's subject: "Đảng bộ Khối … đã xây dựng Chương trình …"
+            sentence = a.sentence_of(m.start())
+            d.issuer = next((o for o in orgs if sentence.start <= o.span.start and
+                             _ISSUING.fullmatch(f[o.span.end:m.start()])), None)
+        d.level = target.level if target.cls == "PartyDocument" else None  # a Party document's plan is the Party's
+        out.append(d)
+    return out
 
 
 _AFTER_DATE = re.compile(r"\s*,?\s*(?:\(?\s*)?(?:ban hanh\s+)?(?:ngay\s*)?$")
@@ -157,9 +264,9 @@ def _details(d: DocMention, a: Article, dates: list[DateMention], gaz: Gazetteer
         if org and not org.partial:
             d.issuer = org
             end = org.span.end
-    q = _QUOTED.match(t, end) if _QUOTED.match(t, end) else None
+    q = _QUOTED.match(f, end)  # on the folded text, where "về" is "ve"; the title from the text itself
     if q:
-        d.title, d.title_span = q.group(1).strip(), Span(q.start(1), q.end(1))
+        d.title, d.title_span = t[q.start(1):q.end(1)].strip(), Span(q.start(1), q.end(1))
         return
     m = _TITLE.match(f, end)
     if m:
@@ -198,6 +305,9 @@ def _resolve_short(found: list[DocMention]) -> None:
             continue
         if d.linked:
             d.key = d.linked
+            continue
+        if d.named or d.carries_out:
+            d.key = d.named or f"{d.type}:{d.span.start}"
             continue
         same = {x.number for x in full if x.type == d.type and re.match(rf"0*{int(d.short)}[-/]", x.number)}
         if len(same) == 1:

@@ -50,6 +50,8 @@ class Gazetteer:
     names: dict[str, str] = field(default_factory=dict)  # IRI → its Vietnamese prefLabel or full name
     doc_types: dict[str, str] = field(default_factory=dict)  # document IRI → type slug
     titles: dict[str, str] = field(default_factory=dict)  # document IRI → its Vietnamese title
+    plenums: dict[str, int] = field(default_factory=dict)  # document IRI → the Central Committee plenum adopting it
+    terms: dict[str, str] = field(default_factory=dict)  # document IRI → the Party term (congress) it belongs to
     national: NationalIndex | None = None  # the national reference data's places and bodies (DANVAN_NATIONAL)
 
     @property
@@ -80,10 +82,34 @@ class Gazetteer:
                 self.numbers[o.value].add(s)
             elif p == dv + "documentType" and isinstance(o, ox.NamedNode):
                 self.doc_types[s] = o.value.rsplit("/", 1)[-1]
+            elif p == dv + "adoptedAtPlenum" and isinstance(o, ox.Literal) and o.value.isdigit():
+                self.plenums[s] = int(o.value)
+            elif p == dv + "partyTerm" and isinstance(o, ox.Literal):
+                self.terms[s] = o.value.upper()
             elif p == dv + "title" and isinstance(o, ox.Literal) and o.language == "vi":
                 # not a label: documents share titles ("Quy chế công tác dân vận của hệ thống chính trị" is
                 # the title of 290-QĐ/TW, 23-QĐ/TW and the provinces' rules alike)
                 self.titles.setdefault(s, o.value)
+
+    def resolution(self, term: str, plenum: int | None) -> str | None:
+        """The one resolution the graph holds of that Party term adopted at that plenum (``None``: the
+        congress's own resolution); None when it holds none or several."""
+        found = [i for i, t in self.terms.items() if t == term and self.plenums.get(i) == plenum
+                 and self.doc_types.get(i) == "nq"]
+        return found[0] if len(found) == 1 else None
+
+    def news_organization(self, name: str) -> Link:
+        """A news organization by its name or by the initials it signs with ("TTXVN" = Thông tấn xã Việt
+        Nam, "SGGP" = Báo Sài Gòn Giải Phóng; "SGGPO", its online edition, the same)."""
+        link = self.lookup(name, "organization", {"NewsOrganization"})
+        if link.iri or link.alternatives:
+            return link
+        key = fold(name).replace(" ", "").replace(".", "")
+        hits = {i for i in self.of_class("NewsOrganization")
+                if key in {_initials(n) for n in self.label_of(i)} | {_initials(n) + "o" for n in self.label_of(i)}}
+        if len(hits) == 1:
+            return Link(hits.pop(), 0.9)
+        return Link(None, 0.0, tuple(sorted(hits)))
 
     def kind(self, iri: str) -> str:
         return iri[len(self.id_base):].split("/", 1)[0]
@@ -121,6 +147,14 @@ class Gazetteer:
 
     def label_of(self, iri: str) -> list[str]:
         return [label for label, iris in self.exact.items() if iri in iris]
+
+
+def _initials(name: str) -> str:
+    """"Thông tấn xã Việt Nam" → "ttxvn"; a newspaper's "Báo" is not part of its initials."""
+    words = fold(name).split()
+    if words and words[0] == "bao":
+        words = words[1:]
+    return "".join(w[0] for w in words if w[0].isalnum())
 
 
 def from_files(paths: Iterable) -> Gazetteer:

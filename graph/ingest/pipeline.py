@@ -72,7 +72,7 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
     dates = find_dates(article, art_date)
     orgs = find_orgs(article, gaz, ctx)
     people = find_people(article, gaz, ctx)
-    docs = find_documents(article, dates, gaz, ctx)
+    docs = find_documents(article, dates, gaz, ctx, orgs)
     event = find_event(article, dates, orgs, people, docs, gaz, ctx, skip=skip)
     event_iri = ex.event_iri(event) if event else None
     for o in orgs:
@@ -341,7 +341,14 @@ class _Extraction:
         link = self._doc_link(d)
         place = self.ctx.province.slug if self.ctx.province else None
         year = self.doc_years.get(d.key) or d.year
-        if d.number and not d.state:
+        if d.carries_out is not None:  # "{type}-{issuer}-{what it carries out}"
+            target = self.document(d.carries_out)
+            issuer = self.org(d.issuer) if d.issuer is not None else None
+            parts = [d.type] + ([str(issuer).rsplit("/", 1)[-1]] if issuer is not None else [])
+            local = "-".join(parts + [str(target).rsplit("/", 1)[-1]])
+        elif d.named:
+            local = d.named
+        elif d.number and not d.state:
             num, level = d.number.split("-", 1)[0], slug(d.level or "")
             local = f"{d.type}-{int(num):d}-{level}" if num.isdigit() else f"{d.type}-{slug(num)}-{level}"
             if d.level not in ("TW",) and place and not d.level.startswith("TW"):
@@ -351,7 +358,7 @@ class _Extraction:
             local = f"{d.type}-{parts[0]}-{slug(parts[-1])}" + (f"-{place}" if "UBND" in d.number and place else "")
         else:
             local = f"{d.type}-{d.short}" + (f"-{place}" if place else "")
-        if year and not (local.endswith(str(year))):
+        if year and not d.named and d.carries_out is None and not (local.endswith(str(year))):
             local += f"-{year}"
         node = URIRef(link.iri) if link.iri else self.mint("document", local)
         node = self.doc_nodes.setdefault(d.key, node)
@@ -372,8 +379,16 @@ class _Extraction:
                 c.add(node, dv("documentNumber"), Literal(known_numbers[0]), d.span, conf)
             elif link.iri in self.gaz.titles:
                 c.add(node, dv("title"), Literal(self.gaz.titles[link.iri], lang="vi"), d.span, conf)
-        else:
+        elif d.short:
             c.add(node, dv("documentNumber"), Literal(d.short), d.span, conf)
+        if not link.iri and d.term:
+            c.add(node, dv("partyTerm"), Literal(d.term), d.span, conf)
+            if d.plenum:
+                c.add(node, dv("adoptedAtPlenum"), Literal(d.plenum), d.span, conf)
+                c.add(node, SKOS.altLabel, Literal(self.article.text[d.span.start:d.span.end], lang="vi"), d.span, conf)
+        if not link.iri and d.period:
+            for prop, y in zip(("periodStart", "periodEnd"), d.period):
+                c.add(node, dv(prop), Literal(str(y), datatype=XSD.gYear), d.span, conf)
         if d.date is not None:
             if d.date.iso and d.date.year_from_text:
                 c.add(node, dv("dateIssued"), Literal(d.date.iso, datatype=XSD.date),
@@ -391,6 +406,8 @@ class _Extraction:
         gaz = self.gaz
         if d.linked:
             return Link(d.linked, 0.9)
+        if d.named or d.carries_out is not None:
+            return Link(None, 0.0)
         if d.number:
             found = sorted(gaz.numbers.get(d.number, set()))
         else:
