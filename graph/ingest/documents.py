@@ -349,6 +349,28 @@ class Relation:
     span: Span  # from the first document's start to the last one's end
 
 
+# "… cho biết quy định mới căn cứ …", "Quyết định được ban hành căn cứ …": a document the article has
+# already named, referred to by its type word and "mới" / "này" / "nói trên" or "(được) ban hành"
+_ANAPHOR = re.compile(rf"(?<![a-z])({_TYPE_WORD})\s+(?:(?:moi|nay|tren|noi tren)\s+(?:duoc\s+)?(?:ban hanh\s+)?|"
+                      r"(?:duoc\s+)?ban hanh\s+)(?:(?:la|da|se)\s+)?$")
+
+
+def _earlier_one(a: Article, docs: list[DocMention], before: str, sentence_start: int) -> DocMention | None:
+    """The document an anaphor before a relation's keyword names: the last one of that type named in an
+    earlier sentence as issued ("ban hành Quy định 15-QĐi/TU"), else the only one of that type."""
+    m = _ANAPHOR.search(before)
+    if m is None or any(d.span.start >= sentence_start + m.start() and d.span.start < sentence_start + len(before)
+                        for d in docs):
+        return None
+    type_ = dict(WORDS)[m.group(1)]
+    earlier = [d for d in docs if d.type == type_ and d.span.end <= sentence_start]
+    issued = [d for d in earlier
+              if re.search(r"(?<![a-z])ban hanh\s+$", a.folded[a.sentence_of(d.span.start).start:d.span.start])]
+    if issued:
+        return issued[-1]
+    return earlier[0] if len({d.key for d in earlier}) == 1 else None
+
+
 def find_relations(a: Article, docs: list[DocMention]) -> list[Relation]:
     """Within one sentence: "A thay thế B", "B được thay thế bằng A", "A cụ thể hóa B", "Căn cứ B, … ban
     hành A", "A triển khai thực hiện B"."""
@@ -388,6 +410,8 @@ def find_relations(a: Article, docs: list[DocMention]) -> list[Relation]:
                         objects.append(nxt)
                     else:
                         break
+            if subj is None and prop in ("basedOn", "concretizes", "replaces") and not passive:
+                subj = _earlier_one(a, docs, f[sentence.start:m.start()], sentence.start)
             subjects = [subj] if subj else []
             if subj is not None and subj in before:
                 # "Đề án 02 và Quy chế 05 … cụ thể hóa Quyết định 23": both concretize it
