@@ -180,6 +180,7 @@ CENTRAL = [
     (r"dang bo khoi cac co quan (?:trung uong|tw)", "dang-bo-khoi-cac-co-quan-trung-uong",
      "Đảng bộ Khối các cơ quan Trung ương", "PartyOrganizationBloc"),
 ]
+_BLOC = re.compile(r"dang (?:bo|uy) khoi cac co quan (?:trung uong|tw)" + r"(?![a-z0-9])")
 STATE = [(r"uy ban nhan dan|ubnd", "Ủy ban nhân dân", "ubnd", "PeoplesCommittee"),
          (r"hoi dong nhan dan|hdnd", "Hội đồng nhân dân", "hdnd", "PeoplesCouncil"),
          (r"uy ban mat tran to quoc viet nam|uy ban mttq viet nam|uy ban mttq|ub mttq|mttq",
@@ -268,6 +269,13 @@ def read_org(a: Article, pos: int, gaz: Gazetteer, ctx: Context) -> Org | None:
         m = re.compile(r"(?:" + pattern + ")" + _B).match(f, pos)
         if m:
             return Org(label, key, cls, Span(pos, m.end()))
+    bare = re.compile(r"dang uy khoi" + _B).match(f, pos)
+    if bare:
+        nxt = re.match(r"\s+(\w)", a.text[bare.end():bare.end() + 3])
+        # a bare "Đảng ủy Khối" (no name after it) is the committee of the bloc the article names
+        if not (nxt and nxt.group(1).isupper()) and _BLOC.search(f):
+            return Org("Đảng ủy Khối các cơ quan Trung ương", "dang-uy-khoi-cac-co-quan-trung-uong",
+                       "PartyCommittee", Span(pos, bare.end()))
     for fold_name, name, cls in SUBS:
         m = re.compile(fold_name + _B).match(f, pos)
         if not m:

@@ -101,7 +101,8 @@ def ingest(article: Article, *, url: str | None = None, publisher: str | None = 
 
 
 _BYLINE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){1,3}")
-_PHOTO = re.compile(r"(?<![^\W\d_])Ảnh\s*:\s*([^\W\d_]+(?: [^\W\d_]+){1,3})\s*(?:/|$|\n|\))")
+_PHOTO = re.compile(r"(?<![^\W\d_])Ảnh\s*:\s*([^\W\d_]+(?: [^\W\d_]+){1,3})\s*(?:/\s*([^\W\d_][\w.]{1,30})|$|\n|\))",
+                    re.M)
 
 
 def _credits(c: Candidate, article: Article, gaz: Gazetteer) -> None:
@@ -123,6 +124,13 @@ def _credits(c: Candidate, article: Article, gaz: Gazetteer) -> None:
     for m in _PHOTO.finditer(article.text):
         if all(w[0].isupper() for w in m.group(1).split()):
             person(m.group(1), Span(m.start(1), m.end(1)), "photoCredit")
+        if m.group(2):  # "Ảnh: Phương Hoa/TTXVN": the agency the photographer works for, when the graph knows it
+            link = gaz.news_organization(m.group(2))
+            if link.iri:
+                span = Span(m.start(2), m.end(2))
+                c.add(URIRef(link.iri), RDF.type, dv("NewsOrganization"), span, 0.6, link)
+                c.add(URIRef(link.iri), SKOS.prefLabel, Literal(gaz.names.get(link.iri, m.group(2)), lang="vi"), span, 0.6)
+                c.describe(dv("photoCredit"), URIRef(link.iri))
 
 
 def _is_headline(text: str) -> bool:
@@ -160,6 +168,17 @@ def _publisher(c: Candidate, gaz: Gazetteer, name: str | None, article: Article)
                 name, span = m.group(1), Span(p.start + m.start(1), p.start + m.end(1))
                 break
     if not name:
+        # a line of its own that is only the publisher's initials ("SGGPO", "TTXVN") near the top
+        for p in article.paragraphs[:6]:
+            line = article.text[p.start:p.end].strip()
+            if 3 <= len(line) <= 12 and line.isupper() and " " not in line and gaz.news_organization(line).iri:
+                start = p.start + article.text[p.start:p.end].index(line)
+                link = gaz.news_organization(line)
+                node = URIRef(link.iri)
+                c.add(node, RDF.type, dv("NewsOrganization"), Span(start, start + len(line)), 0.8, link)
+                c.add(node, SKOS.prefLabel, Literal(gaz.names.get(link.iri, line), lang="vi"),
+                      Span(start, start + len(line)), 0.8)
+                return node
         return None
     link = gaz.lookup(name, "organization")
     if link.iri:
