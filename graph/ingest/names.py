@@ -337,14 +337,45 @@ def find_orgs(a: Article, gaz: Gazetteer, ctx: Context) -> list[Org]:
         if org and not org.partial:
             found.append(org)
             end = org.span.end
+    found += [o for o in newspapers(a) if not any(x.span.start < o.span.end and o.span.start < x.span.end for x in found)]
     return found
+
+
+_NEWSPAPER = re.compile(r"(?<![^\W\d_])[Bb]áo\s+(?=[^\W\d_])")
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+def newspapers(a: Article) -> list[Org]:
+    """Newspapers cited by name: "Báo Nhân Dân", "báo Sài Gòn Giải Phóng", "Báo Sự thật, số 120". The name is
+    its capitalized words; a name of one capitalized word takes the lower-case words up to the next comma or
+    full stop when they are at most two ("Sự thật"), and is dropped when they run on ("Báo Quân đội nhân dân
+    đưa tin": where the name ends is not known)."""
+    out = []
+    t = a.text
+    for m in _NEWSPAPER.finditer(t):
+        words = _NAME_WORDS.match(t, m.end())
+        if not words or not t[m.end()].isupper():
+            continue  # "báo cáo", "báo chí"
+        parts = words.group(0).split(" ")
+        caps = 0
+        while caps < len(parts) and parts[caps][0].isupper():
+            caps += 1
+        if caps >= 2:
+            name = " ".join(parts[:caps])
+        elif len(parts) <= 3 and re.match(r"\s*[,.;:)\n]", t[words.end():words.end() + 2] or "\n"):
+            name = words.group(0)
+        else:
+            continue
+        out.append(Org(f"Báo {name}", slug(f"Báo {name}"), "NewsOrganization", Span(m.start(), m.end() + len(name))))
+    return out
 
 
 def find_context(a: Article, gaz: Gazetteer, publisher_place: Place | None = None) -> Context:
     """The article's province and district: the ones its committees and bodies name most often."""
     provinces, districts = Counter(), Counter()
     seen: dict[str, Place] = {}
-    for m in re.finditer(r"(?<![a-z])(tinh uy|thanh uy|huyen uy|quan uy|tinh|thanh pho|tp\.?|huyen|quan|ubnd|tphcm)" + _B,
+    # "cơ quan" (agency) is not "quận"
+    for m in re.finditer(r"(?<![a-z])(?<!co )(tinh uy|thanh uy|huyen uy|quan uy|tinh|thanh pho|tp\.?|huyen|quan|ubnd|tphcm)" + _B,
                          a.folded):
         place = read_place(a, m.start() if m.group(1) in ("tinh", "thanh pho", "tp", "tp.", "huyen", "quan", "tphcm")
                            else m.end(), gaz, m.group(1))
