@@ -48,6 +48,7 @@ class NationalIndex:
         self.by_slug: dict[str, NationalPlace] = {}
         self.by_name: dict[str, list[NationalPlace]] = defaultdict(list)
         self.eras: dict[str, set[str]] = defaultdict(set)  # slug → the eras it is a unit of
+        self.provinces: set[str] = set()  # folded province names, with and without their type word
         by_key: dict[tuple[str, str], NationalPlace] = {}
         for era, level, name, kind, code, key, parent, slug_ in rows:
             unit = Unit(era, level, name, kind, code, key, parent, None, None)
@@ -63,6 +64,8 @@ class NationalIndex:
             self.by_name[fold(name)].append(p)
             if not unit.short.isdigit():
                 self.by_name[fold(unit.short)].append(p)
+            if level == "province":
+                self.provinces.update({fold(name), fold(unit.short)})
 
     def knows(self, name: str) -> bool:
         return fold(name) in self.by_name

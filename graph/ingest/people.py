@@ -180,6 +180,8 @@ def find_people(a: Article, gaz: Gazetteer, ctx: Context) -> list[PersonMention]
     taken = [o.span for o in find_orgs(a, gaz, ctx)]
     places = {label for label, iris in gaz.labels.items() if any(gaz.kind(i) == "place" for i in iris)}
     places |= {fold(p.name) for p in (ctx.province, ctx.district) if p}
+    if gaz.national is not None:  # "Hà Nội – Sáng 14/3, …": a province's name is not a person's
+        places |= gaz.national.provinces
     for span in find_names(a, taken, places):
         person = PersonMention(a.text[span.start:span.end], span)
         sentence = a.sentence_of(span.start)
