@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.ingest.article import Article, Span
+from graph.ingest.article import Article, Span, fold
 from graph.ingest.dates import DateMention
 from graph.ingest.gazetteer import Gazetteer
 from graph.ingest.names import Context, Org, find_orgs, read_org
@@ -134,11 +134,49 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
                 taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.span.start)
     found += _carrying_out(a, found, gaz, ctx, orgs)
+    titled = [d for d in _titled(a, gaz) if free(d.span.start, d.span.end)]
     found.sort(key=lambda d: d.span.start)
     for d in found:
         _details(d, a, dates, gaz, ctx)
+    # a name that is (part of) the title of a document the article or the graph numbers is that document's
+    # subject ("ban hành Quy chế công tác dân vận …"), not a document of its own
+    subjects = [fold(x.title) for x in found if x.title] + [fold(x) for x in gaz.titles.values()]
+    found += [d for d in titled if d.linked or not any(fold(d.title) in x for x in subjects)]
+    found.sort(key=lambda d: d.span.start)
     _resolve_short(found)
     return found
+
+
+# "thực hiện tốt Quy chế dân chủ ở cơ sở": a regulation known by its name, no number. The name is the
+# capitalized type word and the lower-case words after it, up to a comma, a full stop or a word that
+# starts the rest of the clause
+_TITLED = re.compile(r"(?<![^\W\d_])(Quy chế|Quy định|Điều lệ)((?: [^\W\d_]+){2,8})")
+_TITLE_STOP = set("của và tại trong cho được là đã này cũng chỉ khẳng đảm nêu quy với về đối nhằm theo số mới "
+                  "trên phải gồm có cần khi ngày thì để do từ".split())  # with their marks: "có" ≠ "cơ"
+
+
+def _titled(a: Article, gaz: Gazetteer) -> list[DocMention]:
+    """Regulations named, not numbered: linked when the graph has one document of that title, minted
+    (``qc-dan-chu-o-co-so``) only when the article names it twice or more — a name repeated is a name."""
+    t, f = a.text, a.folded
+    out = []
+    for m in _TITLED.finditer(t):
+        words = m.group(2).split()
+        cut = next((i for i, w in enumerate(words) if w in _TITLE_STOP or not w[0].islower()), len(words))
+        words = words[:cut]
+        if len(words) < 2:
+            continue
+        name = f"{m.group(1)} {' '.join(words)}"
+        type_ = dict(WORDS)[fold(m.group(1))]
+        same = sorted(i for i, title in gaz.titles.items() if fold(title) == fold(name) and gaz.kind(i) == "document")
+        if len(same) != 1 and len(re.findall(r"(?<![a-z])" + re.escape(fold(name)) + r"(?![a-z])", f)) < 2:
+            continue
+        d = DocMention(Span(m.start(), m.start() + len(name)), type_, None, None, None,
+                       named=f"{type_}-{'-'.join(fold(w) for w in words)}", title=name,
+                       linked=same[0] if len(same) == 1 else None)
+        d.title_span = d.span
+        out.append(d)
+    return out
 
 
 _ROMAN = r"[ivxl]{1,6}"

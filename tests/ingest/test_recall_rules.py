@@ -145,3 +145,22 @@ def test_a_provinces_name_in_a_dateline_is_no_person():
 def test_an_agency_of_the_centre_is_not_a_district():
     ctx = find_context(_article("Đảng bộ Khối các cơ quan TW tổ chức hội nghị."), packaged())
     assert ctx == Context()
+
+
+def test_a_regulation_named_twice_is_a_document_once_is_not():
+    twice = "Các xã thực hiện Quy chế dân chủ ở cơ sở. Huyện ủy kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở, hằng quý."
+    _, docs = _docs(twice)
+    assert {(d.named, d.title) for d in docs} == {("qc-dan-chu-o-co-so", "Quy chế dân chủ ở cơ sở")}
+    _, docs = _docs("Các xã thực hiện Quy chế phối hợp tiếp công dân.")
+    assert docs == []
+
+
+def test_a_regulation_named_once_links_when_the_graph_has_that_title():
+    _, (d,) = _docs("Cấp ủy xây dựng và thực hiện Quy chế dân chủ ở cơ sở, trọng tâm là công tác cán bộ.")
+    assert d.linked == ID + "document/qc-dan-chu-o-co-so"
+
+
+def test_the_subject_of_a_numbered_document_is_not_a_document_of_its_own():
+    _, docs = _docs("Quyết định 23-QĐ/TW về ban hành Quy chế công tác dân vận của hệ thống chính trị. Quy chế công "
+                    "tác dân vận gồm 4 chương.")
+    assert [d.number for d in docs] == ["23-QĐ/TW"]
