@@ -2,7 +2,10 @@
 docs/ingest-evaluation.md.
 
 - dev: tests/fixtures/ingest/dev (the rules were written against it);
-- held-out: tests/fixtures/ingest/heldout (never run while the rules were written);
+- held-out: tests/fixtures/ingest/heldout (never run while the first rules were written; its one miss was
+  analysed during the recall work of 2026-12-01, so it is development material since);
+- held-out 2: tests/fixtures/ingest/heldout2 (written and committed before the recall work, run once at its
+  end);
 - seeds: the five source articles, read from --articles DIR (they are not in the repository), against the
   curated sources that cite them (graph/sources/000–004, matched by dv:seedFile). Each seed is read with a
   gazetteer built from every other source, so a seed's own curated file cannot leak its IRIs into its
@@ -11,7 +14,12 @@ docs/ingest-evaluation.md.
 Also: "no invented date" (every date written has its day and month in the evidence span, and its year in
 the text or the article's date), and an ablation: the same runs with an empty gazetteer (no linking).
 
-    .venv/bin/python bench/bench_ingest.py --articles /work/shared/seeds [--runs 5]
+    .venv/bin/python bench/bench_ingest.py --articles /work/shared/seeds [--runs 5] [--baseline DIR]
+
+``--baseline DIR``: DIR is a checkout of an earlier version (``git worktree add DIR COMMIT``); its extractor
+ingests the same corpora in a subprocess (``--emit-candidates``, with DIR's ``graph`` package first on the
+path), and its candidates are scored here, by this version's keys, next to this version's: before and after
+in one run.
 """
 
 from __future__ import annotations
@@ -33,7 +41,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+CODE = Path(os.environ.get("DANVAN_BENCH_CODE") or ROOT)  # whose extractor runs (--baseline: an earlier one)
+sys.path.insert(0, str(CODE))
 
 from graph import resources  # noqa: E402
 from graph.ingest import article_from_bytes, ingest, read_article  # noqa: E402
@@ -69,6 +78,40 @@ def seeds(folder: Path) -> list[tuple[Path, dict, dict, Gazetteer]]:
         others = from_files(f for f in files if f.name != path.name)
         out.append((folder / str(seed), {}, facts_of(g), others))
     return out
+
+
+def all_corpora(articles: Path | None) -> dict[str, list]:
+    out = {"development": corpus(FIXTURES / "dev"), "held-out": corpus(FIXTURES / "heldout"),
+           "held-out 2": corpus(FIXTURES / "heldout2")}
+    if articles:
+        out["seed articles"] = seeds(articles)
+    return out
+
+
+def emit_candidates(articles: Path | None, out: Path) -> None:
+    """Each corpus article's candidate Turtle, by this process's extractor (the --baseline subprocess)."""
+    result = {}
+    for name, items in all_corpora(articles).items():
+        result[name] = {str(item[0]): ingest(read_article(item[0]), gazetteer=item[3] if len(item) > 3 else None,
+                                             **item[1]).turtle() for item in items}
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def baseline_scores(baseline: Path, articles: Path | None) -> dict[str, dict]:
+    """Scores of the candidates an earlier version's extractor writes for the same corpora, by these keys."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "candidates.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--emit-candidates", str(out)]
+        if articles:
+            cmd += ["--articles", str(articles)]
+        subprocess.run(cmd, env={**os.environ, "DANVAN_BENCH_CODE": str(baseline.resolve())}, check=True)
+        emitted = json.loads(out.read_text(encoding="utf-8"))
+    scores = {}
+    for name, items in all_corpora(articles).items():
+        pairs = [(facts_of(Graph().parse(data=emitted[name][str(item[0])], format="turtle")), item[2])
+                 for item in items]
+        scores[name] = score(pairs)
+    return scores
 
 
 def invented_dates(candidate) -> list[str]:
@@ -161,22 +204,36 @@ def cli_timing(article: Path, runs: int) -> tuple[list[float], list[float]]:
     return cold, warm
 
 
+def _describe(checkout: Path) -> str:
+    rev = subprocess.run(["git", "-C", str(checkout), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    return rev.stdout.strip()[:90] or str(checkout)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=Path, help="folder holding the seed articles (NNN_<hex>.txt)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-write", action="store_true", help="print, do not write docs/ingest-evaluation.md")
+    ap.add_argument("--baseline", type=Path, help="a checkout of an earlier version: its scores beside these")
+    ap.add_argument("--emit-candidates", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.emit_candidates:
+        emit_candidates(args.articles, args.emit_candidates)
+        return 0
 
     empty = Gazetteer()
     results = {}
-    for name, items in (("development", corpus(FIXTURES / "dev")), ("held-out", corpus(FIXTURES / "heldout"))):
+    corpora = all_corpora(args.articles)
+    for name, items in corpora.items():
+        if name == "seed articles":
+            continue
         results[name] = run(items, lambda item: None)
         results[name + " (no gazetteer)"] = run(items, lambda item: empty)
-    seed_items = seeds(args.articles) if args.articles else []
+    seed_items = corpora.get("seed articles", [])
     if seed_items:
         results["seed articles"] = run(seed_items, lambda item: item[3])
         results["seed articles (no gazetteer)"] = run(seed_items, lambda item: empty)
+    before = baseline_scores(args.baseline, args.articles) if args.baseline else None
 
     paths = [i[0] for i in corpus(FIXTURES / "dev")] + [i[0] for i in seed_items]
     median_ms, worst_ms, load_ms = timing(paths, args.runs)
@@ -197,14 +254,30 @@ def main() -> int:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other workers, Python {platform.python_version()}.",
         "",
-        "Read with care: the held-out texts were written by the author of the rules, at the same time as the",
-        "development texts and in the same style, and never run while the rules were written; they show the",
-        "rules are not fitted to single sentences, little more. The seed articles are real news curated",
-        "independently (their curated sources record facts a reader infers, which no rule here produces), and",
-        "they were looked at while the rules were improved: they are a second development set, not a test.",
+        "Read with care: the held-out texts were written by the author of the rules, in the same style as the",
+        "development texts; they show the rules are not fitted to single sentences, little more. *Held-out 2*",
+        "(five texts) was written and committed before the recall work of 2026-12-01 changed any rule and run",
+        "once, at its end; the first *held-out* set had its one miss analysed during that work, so it is",
+        "development material since. The seed articles are real news curated independently (their curated",
+        "sources record facts a reader infers, which no rule here produces), and they were looked at while the",
+        "rules were improved: they are a second development set, not a test.",
         "",
     ]
-    for name in ("held-out", "development", "seed articles"):
+    if before is not None:
+        out += ["## Before and after (this run)", "",
+                f"Before: the extractor of `{_describe(args.baseline)}`, run on the same corpora in the same run "
+                "and scored by the same keys. Each cell is precision / recall (found right, found wrong, missed).", ""]
+        names = [n for n in ("held-out 2", "held-out", "development", "seed articles") if n in before]
+        out += ["| fact type | " + " | ".join(f"{n}: before | {n}: after" for n in names) + " |",
+                "|---|" + "---|---|" * len(names)]
+        for t in TYPES:
+            cells = []
+            for n in names:
+                for sc in (before[n][t], results[n][0][t]):
+                    cells.append(f"{fmt(sc.precision)} / {fmt(sc.recall)} ({sc.tp}, {sc.fp}, {sc.fn})")
+            out.append(f"| {t} | " + " | ".join(cells) + " |")
+        out.append("")
+    for name in ("held-out 2", "held-out", "development", "seed articles"):
         if name not in results:
             continue
         scores, bad, per_file = results[name]
@@ -219,7 +292,7 @@ def main() -> int:
             out.append("")
     out += ["## What linking to the graph bought", "",
             "The same runs with an empty gazetteer (nothing known: every entity minted from its name):", ""]
-    for name in ("held-out", "seed articles"):
+    for name in ("held-out 2", "held-out", "seed articles"):
         key = name + " (no gazetteer)"
         if key in results:
             with_, without = results[name][0], results[key][0]
