@@ -140,8 +140,9 @@ def find_documents(a: Article, dates: list[DateMention], gaz: Gazetteer, ctx: Co
         _details(d, a, dates, gaz, ctx)
     # a name that is (part of) the title of a document the article or the graph numbers is that document's
     # subject ("ban hành Quy chế công tác dân vận …"), not a document of its own
-    subjects = [fold(x.title) for x in found if x.title] + [fold(x) for x in gaz.titles.values()]
-    found += [d for d in titled if d.linked or not any(fold(d.title) in x for x in subjects)]
+    if titled:
+        subjects = {fold(x.title) for x in found if x.title} | {fold(x) for x in gaz.titles.values()}
+        found += [d for d in titled if d.linked or not any(fold(d.title) in x for x in subjects)]
     found.sort(key=lambda d: d.span.start)
     _resolve_short(found)
     return found
@@ -160,6 +161,10 @@ def _titled(a: Article, gaz: Gazetteer) -> list[DocMention]:
     (``qc-dan-chu-o-co-so``) only when the article names it twice or more — a name repeated is a name."""
     t, f = a.text, a.folded
     out = []
+    by_title: dict[str, list[str]] = {}
+    for i, title in gaz.titles.items():
+        by_title.setdefault(fold(title), []).append(i)
+    counts: dict[str, int] = {}
     for m in _TITLED.finditer(t):
         words = m.group(2).split()
         cut = next((i for i, w in enumerate(words) if w in _TITLE_STOP or not w[0].islower()), len(words))
@@ -168,8 +173,10 @@ def _titled(a: Article, gaz: Gazetteer) -> list[DocMention]:
             continue
         name = f"{m.group(1)} {' '.join(words)}"
         type_ = dict(WORDS)[fold(m.group(1))]
-        same = sorted(i for i, title in gaz.titles.items() if fold(title) == fold(name) and gaz.kind(i) == "document")
-        if len(same) != 1 and len(re.findall(r"(?<![a-z])" + re.escape(fold(name)) + r"(?![a-z])", f)) < 2:
+        same = sorted(i for i in by_title.get(fold(name), ()) if gaz.kind(i) == "document")
+        if fold(name) not in counts:
+            counts[fold(name)] = len(re.findall(r"(?<![a-z])" + re.escape(fold(name)) + r"(?![a-z])", f))
+        if len(same) != 1 and counts[fold(name)] < 2:
             continue
         d = DocMention(Span(m.start(), m.start() + len(name)), type_, None, None, None,
                        named=f"{type_}-{'-'.join(fold(w) for w in words)}", title=name,
