@@ -41,8 +41,7 @@ def facts_of(g: Graph) -> dict[str, set]:
     out = {t: set() for t in TYPES}
     for s in subjects:
         kind = _kind(s)
-        if kind == "document" and any(g.value(s, dv(p)) is not None
-                                      for p in ("documentNumber", "title", "partyTerm", "periodStart")):
+        if kind == "document" and (g.value(s, dv("documentNumber")) is not None or g.value(s, dv("title")) is not None):
             out["documents"].add(doc_key(s))
         elif kind == "person":
             out["people"].add(name(s))

@@ -405,6 +405,9 @@ class _Extraction:
             if d.plenum:
                 c.add(node, dv("adoptedAtPlenum"), Literal(d.plenum), d.span, conf)
                 c.add(node, SKOS.altLabel, Literal(self.article.text[d.span.start:d.span.end], lang="vi"), d.span, conf)
+                if not d.title:  # a document needs a number or a title (dvsh): the plenum's name, until one is read
+                    c.add(node, dv("title"), Literal(f"Nghị quyết Hội nghị lần thứ {d.plenum} Ban Chấp hành Trung "
+                                                     f"ương Đảng khóa {d.term}", lang="vi"), d.span, conf)
         if not link.iri and d.period:
             for prop, y in zip(("periodStart", "periodEnd"), d.period):
                 c.add(node, dv(prop), Literal(str(y), datatype=XSD.gYear), d.span, conf)

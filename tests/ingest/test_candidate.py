@@ -109,7 +109,9 @@ def test_cli_exit_2_on_bad_input_and_writes_nothing(run_danvan, tmp_path):
 def test_cli_writes_a_candidate_that_builds_with_the_curated_sources(run_danvan, tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(REPO / "graph" / "sources", sources)
-    for txt in (ARTICLE, DEV / "03-nghe-an-truc-tuyen.txt", DEV / "04-quang-ngai-khao-sat.txt"):
+    # 09 and 11: resolutions named by their meeting, a plan named by what it carries out, a regulation by name
+    for txt in (ARTICLE, DEV / "03-nghe-an-truc-tuyen.txt", DEV / "04-quang-ngai-khao-sat.txt",
+                DEV / "09-khoi-nghi-quyet-trung-uong.txt", DEV / "11-vinh-long-quy-che-ten.txt"):
         r = run_danvan("ingest", txt, "--url", "https://example.org/" + txt.stem, "-o", sources / f"cand-{txt.stem}.ttl")
         assert r.returncode == 0, r.stderr
         Graph().parse(sources / f"cand-{txt.stem}.ttl")
