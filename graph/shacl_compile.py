@@ -113,12 +113,25 @@ class Constraint:
     local: bool = False
     via: str | None = None
     key: str = ""  # stable across compilations of the same shapes (blank-node shapes have no name)
+    # The classes whose instances are the only targets (sh:targetClass, implicit class targets), or
+    # None when the shape also targets nodes or subjects/objects of a property: a graph with no
+    # instance of these classes (or their subclasses) cannot give a result, so the check can be skipped.
+    target_classes: frozenset[str] | None = None
+    # A predicate every result's focus node has (the path of a constraint on the values present): a graph
+    # where nothing has it cannot give a result either.
+    needs: str | None = None
+    # A predicate whose presence on a focus node rules out a result (sh:minCount 1 on it).
+    satisfied_by: str | None = None
 
-    def query(self, focus: Iterable[str] | None = None, bound: bool = False) -> str:
+    def query(self, focus: Iterable[str] | None = None, bound: bool = False, targets: Iterable[str] | None = None
+              ) -> str:
         """The SELECT over every target; or (``focus``: SPARQL terms, no blank nodes) over those that
-        are targets among the given nodes; or (``bound``) over ``?this`` given as a substitution."""
+        are targets among the given nodes; or (``bound``) over ``?this`` given as a substitution; or
+        (``targets``: SPARQL terms known to be targets) over those nodes, with no target test."""
         projection = " ".join(f"?{v}" for v in ("this", *self.variables))
-        if bound:
+        if targets is not None:
+            start = f"VALUES ?this {{ {' '.join(targets)} }}"
+        elif bound:
             start = f"FILTER EXISTS {{ {self.target_test} }}"
         elif focus is None:
             start = f"{{ SELECT DISTINCT ?this WHERE {{ {self.targets} }} }}"
@@ -167,9 +180,10 @@ def _local_name(node) -> str:
 
 # ------------------------------------------------------------------------------------------ targets
 
-def _targets(shapes: rdflib.Graph, shape, path: str) -> tuple[str, str] | None:
-    """(pattern binding ?this to each target, the same as a test of a bound ?this), or None when the
-    shape has no targets (it is only reached through other shapes)."""
+def _targets(shapes: rdflib.Graph, shape, path: str) -> tuple[str, str, frozenset[str] | None] | None:
+    """(pattern binding ?this to each target, the same as a test of a bound ?this, the target classes
+    when only classes are targeted), or None when the shape has no targets (it is only reached through
+    other shapes)."""
     if (shape, SH.target, None) in shapes:
         raise UnsupportedShape(path, f"shape {_name(shape)} uses sh:target (SPARQL-based targets): not compiled.")
     classes = set(shapes.objects(shape, SH.targetClass))
@@ -187,6 +201,7 @@ def _targets(shapes: rdflib.Graph, shape, path: str) -> tuple[str, str] | None:
     if not branches:
         return None
     union = " UNION ".join(f"{{ {b} }}" for b in branches)
+    only_classes = len(branches) == len(classes)
     tests = []
     for b in branches:
         if b.startswith("VALUES"):
@@ -194,7 +209,7 @@ def _targets(shapes: rdflib.Graph, shape, path: str) -> tuple[str, str] | None:
             tests.append(f"{{ FILTER (sameTerm(?this, {node})) }}")
         else:
             tests.append(f"{{ {b} }}")
-    return union, " UNION ".join(tests)
+    return union, " UNION ".join(tests), frozenset(str(c) for c in classes) if only_classes else None
 
 
 # ------------------------------------------------------------------------------------------ constraints
@@ -211,8 +226,10 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
     sparql_path = _path(shapes, shape_path, path) if shape_path is not None else None
     simple = shape_path is None or isinstance(shape_path, URIRef)
     base = dict(shape=shape, scope=scope, severity=severity, path=shape_path, messages=messages,
-                targets=targets[0], target_test=targets[1], name=name, local=simple)
+                targets=targets[0], target_test=targets[1], target_classes=targets[2], name=name,
+                local=simple)
     values = f"?this {sparql_path} ?value ." if sparql_path else "BIND (?this AS ?value)"
+    on_values = {"needs": str(shape_path)} if isinstance(shape_path, URIRef) else {}
     out = []
 
     def add(parameter, body, variables=("value",), generic=None, **extra):
@@ -221,7 +238,7 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
 
     def value_test(parameter, condition, generic):
         # a condition that errs (a comparison with a literal of another type) is a failure, as in pySHACL
-        add(parameter, f"{values} FILTER (!COALESCE({condition}, false))", generic=generic)
+        add(parameter, f"{values} FILTER (!COALESCE({condition}, false))", generic=generic, **on_values)
 
     for parameter, rule in sorted(shapes.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
         if parameter == SH.minCount:
@@ -232,7 +249,8 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
                 raise UnsupportedShape(path, f"shape {name}: sh:minCount needs sh:path.")
             generic = f"Less than {n} values on {{this}}->{_short(shape_path)}"
             if n == 1:
-                add(parameter, f"FILTER NOT EXISTS {{ {values} }}", variables=(), value="", generic=generic)
+                add(parameter, f"FILTER NOT EXISTS {{ {values} }}", variables=(), value="", generic=generic,
+                    satisfied_by=on_values.get("needs"))
             else:
                 add(parameter, f"OPTIONAL {{ {values} }}", variables=(), value="", generic=generic,
                     modifiers=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})")
@@ -242,7 +260,7 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
             n = int(rule)
             add(parameter, values, variables=(), value="",
                 generic=f"More than {n} values on {{this}}->{_short(shape_path)}",
-                modifiers=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})")
+                modifiers=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})", **on_values)
         elif parameter == SH.datatype:
             value_test(parameter, _datatype_test(rule), f"Value is not Literal with datatype {_short(rule)}")
         elif parameter == SH.nodeKind:
@@ -252,7 +270,7 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
         elif parameter == SH["class"]:
             add(parameter, f"{values} FILTER NOT EXISTS {{ ?value a/<{RDFS.subClassOf}>* {_term(rule, path)} }}",
                 generic=f"Value does not have class {_short(rule)}",
-                via=str(shape_path) if isinstance(shape_path, URIRef) else None)
+                via=str(shape_path) if isinstance(shape_path, URIRef) else None, **on_values)
         elif parameter == SH.pattern:
             flags = shapes.value(shape, SH.flags)
             regex = f"REGEX(STR(?value), {_literal(str(rule))}" + (f", {_literal(str(flags))})" if flags else ")")
@@ -276,7 +294,7 @@ def _shape_constraints(shapes, shape, scope, targets, path, shape_path) -> list[
             add(parameter, f"{values} FILTER (isLiteral(?value) && LANG(?value) != \"\")"
                 " BIND (LCASE(LANG(?value)) AS ?lang)", variables=("lang",), value="",
                 generic="More than one String shares the same Language",
-                modifiers="GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)")
+                modifiers="GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)", **on_values)
         elif parameter == SH["in"]:
             members = ", ".join(_term(t, path) for t in Collection(shapes, rule))
             value_test(parameter, f"(?value IN ({members}))", "Value is not in the allowed list")
