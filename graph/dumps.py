@@ -11,6 +11,7 @@ The gzip header carries no file name and no time, so the same data gives the sam
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -41,17 +42,24 @@ def publish(build_dir: str | os.PathLike) -> dict[str, Any]:
         folder.mkdir(exist_ok=True)
     except OSError as e:
         raise StoreError(f"Cannot create {folder} ({e.strerror or e}): check --store.") from None
-    quads = sum(1 for q in db.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
-    written = [_write(db, folder / name, fmt, quads) for name, fmt in FILES.items()]
+    quads = _count(db, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    paths = {fmt: folder / name for name, fmt in FILES.items()}
+    try:
+        with contextlib.ExitStack() as stack:
+            outs = {fmt: stack.enter_context(_gzip(stack.enter_context(open(p, "wb")))) for fmt, p in paths.items()}
+            export.write_graphs(db, outs)
+    except OSError as e:
+        raise StoreError(f"Cannot write the dumps in {folder} ({e.strerror or e}): check the disk and --store.") from None
+    written = [_described(paths[fmt], fmt, quads) for fmt in FILES.values()]
     return {"dumps": written, "statistics": statistics(db)}
 
 
-def _write(db: ox.Store, path: Path, fmt: str, quads: int) -> dict[str, Any]:
-    try:
-        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out:
-            export.export(db, fmt, out)
-    except OSError as e:
-        raise StoreError(f"Cannot write the dump {path} ({e.strerror or e}): check the disk and --store.") from None
+def _gzip(raw):
+    # no file name and no time in the header: the same data gives the same bytes
+    return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+
+
+def _described(path: Path, fmt: str, quads: int) -> dict[str, Any]:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
@@ -75,7 +83,7 @@ def statistics(db: ox.Store) -> dict[str, Any]:
     graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in db.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")]
     return {
-        "triples": sum(1 for _ in db.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+        "triples": _count(db, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
         # the setting's IRI written as a literal by pyoxigraph (substitutions reach only projected variables)
         "entities": _count(db, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
                                f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(id_space)})) }}"),
