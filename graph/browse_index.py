@@ -66,6 +66,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     # The definitions of kinds, facets and names are the pages' own, so a listing shows what it did.
     from webapp.browse import ORDER, _facet_value_names, dates, display_names, facets_for
     from webapp.collation import vi_key
+    from webapp.describe import every_label
     from webapp.home import latest_events_rows
 
     target = path(build_dir)
@@ -126,6 +127,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
         con.commit()
     finally:
         con.close()
+        every_label.cache_clear()  # it holds the store: the build closes it next
     os.replace(temporary, target)
     return {"entities": entities, "facet_rows": facet_rows}
 

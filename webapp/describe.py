@@ -6,6 +6,8 @@ pyoxigraph substitutions, which only reach variables a SELECT projects — hence
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,18 +96,25 @@ def _labels_by_scan(store: ox.Store, iris: set[str], props: list, lang_rank: dic
     """:func:`labels` for many IRIs at once: each label property's statements read once, in a pass,
     instead of one lookup per IRI and property; the same choice (property, then language, then text)."""
     best: dict[str, tuple] = {}
+    for x, found in every_label(store, tuple(props)).items():
+        if x in iris:
+            best[x] = min((rank, lang_rank.get(tag, 3), value) for rank, tag, value in found)
+    return {x: key[2] for x, key in best.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def every_label(store: ox.Store, props: tuple) -> dict[str, list[tuple[int, str, str]]]:
+    """Every IRI's labels (property rank, language, text), read in one pass per property: the build's
+    browse index names every entity, a kind at a time, from the same pass. It holds the store open:
+    whoever calls it releases it with ``every_label.cache_clear()``."""
+    found: dict[str, list[tuple[int, str, str]]] = {}
     for rank, prop in enumerate(props):
         for q in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
             lit, subject = q.object, q.subject
-            if not isinstance(lit, ox.Literal) or not isinstance(subject, ox.NamedNode):
-                continue
-            x = subject.value
-            if x not in iris:
-                continue
-            key = (rank, lang_rank.get((lit.language or "").lower().split("-")[0], 3), lit.value)
-            if x not in best or key < best[x]:
-                best[x] = key
-    return {x: key[2] for x, key in best.items()}
+            if isinstance(lit, ox.Literal) and isinstance(subject, ox.NamedNode):
+                found.setdefault(subject.value, []).append(
+                    (rank, (lit.language or "").lower().split("-")[0], lit.value))
+    return found
 
 
 def headlines(store: ox.Store, graphs: set[str]) -> dict[str, str]:
