@@ -29,17 +29,14 @@ import json
 import os
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from graph.bounded import QueryTimeout
-from graph.errors import (ConfigError, EngineAuthError, EngineError, QueryError, QuerySyntaxError,
+from graph.errors import (ConfigError, EngineAuthError, EngineError, QueryError, QuerySyntaxError, QueryTimeout,
                           RowLimitExceeded)
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -71,6 +68,8 @@ class Store(Protocol):
     def named_graphs(self) -> Iterable[ox.NamedNode]: ...
 
     def triples(self) -> int: ...
+
+    def graph_ntriples(self, graph: ox.NamedNode) -> bytes: ...
 
     def health(self) -> dict[str, Any]: ...
 
@@ -119,6 +118,10 @@ class EmbeddedStore:
         if "triples" in self.info:
             return int(self.info["triples"])
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def graph_ntriples(self, graph: ox.NamedNode) -> bytes:
+        """One named graph as N-Triples, by the store's native dump (the export's way: no Python per quad)."""
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "triples": self.triples(), "build_id": self.info.get("build_id"),
@@ -280,6 +283,8 @@ class RemoteStore:
         self.refresh_s = refresh_s
         self.dialect: Dialect | None = None
         self._identity: tuple[float, Live] | None = None
+        import urllib.request  # here, not at the top: the query workers import this module for read_only()
+
         handlers: list = []
         if endpoint.user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -297,6 +302,9 @@ class RemoteStore:
     def request(self, url: str, *, data: bytes | None, content_type: str | None = None, accept: str = "*/*",
                 method: str = "POST", deadline_s: float | None = None) -> tuple[bytes, dict[str, str]]:
         """One HTTP exchange with the engine; typed errors, nothing secret in them."""
+        import urllib.error
+        import urllib.request
+
         headers = {"Accept": accept}
         if content_type:
             headers["Content-Type"] = content_type
@@ -455,6 +463,12 @@ class RemoteStore:
             return int(info["triples"])
         return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
+    def graph_ntriples(self, graph: ox.NamedNode) -> bytes:
+        """One named graph of the build as N-Triples (empty if the build has no such graph). A blank node
+        shared by two graphs gets a label per answer, so it is no longer shared across graphs."""
+        triples = self.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graph=[graph.value], named_graphs=[])
+        return triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+
     def health(self) -> dict[str, Any]:
         try:
             info = self._build(refresh=True).info
@@ -571,6 +585,30 @@ def _where_brace(text: str) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------ opening
+
+def as_store(store: "Store | ox.Store") -> Store:
+    """``store`` as the interface: a bare ``pyoxigraph.Store`` — the build pipeline's own, e.g. the one
+    graph/dumps.py exports from — wrapped as an :class:`EmbeddedStore`; a store of the interface as it is."""
+    return EmbeddedStore(store) if isinstance(store, ox.Store) else store
+
+
+def read_only(path: str | os.PathLike) -> ox.Store:
+    """The embedded store in the data directory ``path``, read-only (the query workers' way in)."""
+    return ox.Store.read_only(str(path))
+
+
+def open_build(build_dir: str | os.PathLike) -> EmbeddedStore:
+    """One build folder's store, read-only, whichever build is live (e.g. the build just made)."""
+    from graph import store as builds
+
+    return EmbeddedStore(read_only(builds.data_path(build_dir)))
+
+
+def in_memory() -> ox.Store:
+    """An empty embedded store in memory, nothing on disk: room to query a few triples (a candidate under
+    review) or to hold a validation run's data."""
+    return ox.Store()
+
 
 def open_store(store_dir: str | os.PathLike | None = None, endpoint: str | None = None, *,
                timeout_s: float | None = None) -> Store:
