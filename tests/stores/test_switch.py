@@ -10,22 +10,11 @@ import pytest
 
 import graph.remote_load as remote_load
 from graph import store as builds
-from graph.build import build
 from graph.errors import EngineError
-from graph.resources import source_files
 from graph.stores import STAGING_PREFIX, RemoteStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ENGINES = ["oxigraph-server", "virtuoso"]
-
-
-@pytest.fixture(scope="module")
-def smaller_build(tmp_path_factory):
-    """A second, different build: the packaged sources without the last news article."""
-    files = [p for p in source_files() if not p.name.startswith("004-")]
-    path = tmp_path_factory.mktemp("smaller") / "store"
-    build(path, sources=files)
-    return builds.live_build_dir(path)
 
 
 def count(remote: RemoteStore) -> int:
