@@ -91,6 +91,7 @@ def main() -> None:
     ap.add_argument("--store", type=Path, required=True)
     ap.add_argument("--manifest", type=Path, required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--engines", default="Oxigraph server,Virtuoso", help="which engines, comma-separated")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
@@ -104,6 +105,8 @@ def main() -> None:
                "Virtuoso": (lambda tmp: Virtuoso.running(Path(tmp) / "v", memory_mb=1024, timeout=150),
                             lambda e: Endpoint(e.auth_url, e.store_url, user="dba", password="dba"))}
     for name, (running, loader) in engines.items():
+        if name not in args.engines.split(","):
+            continue
         with tempfile.TemporaryDirectory() as tmp, running(tmp) as engine:
             start = time.perf_counter()
             try:
