@@ -33,7 +33,7 @@ import weakref
 from dataclasses import dataclass
 
 from graph.admission import Busy, Gate
-from graph.errors import DanvanError, QueryError
+from graph.errors import DanvanError, QueryError, QueryTimeout
 from graph.named_queries import syntax_error
 from graph.namespaces import prefixes
 from graph.query_worker import GRAPHS, RESULTS, _HEADER, frame
@@ -41,10 +41,6 @@ from graph.sandbox import NetworkWallError
 
 log = logging.getLogger(__name__)
 _STARTUP_SECONDS = 60.0
-
-
-class QueryTimeout(DanvanError):
-    """The query did not finish before its deadline (it was stopped)."""
 
 
 class WorkerFailure(DanvanError):

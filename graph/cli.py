@@ -165,14 +165,9 @@ def _engine(args: argparse.Namespace):
 
 def _open(args: argparse.Namespace):
     """The store a reading command uses: the engine if one is configured, else the live embedded build."""
-    from graph import settings
-    from graph.store import open_store
-    from graph.stores import RemoteStore
+    from graph.stores import open_store
 
-    engine = _engine(args)
-    if engine is not None:
-        return RemoteStore(engine, timeout_s=settings.query_timeout())
-    return open_store(_store_dir(args))
+    return open_store(_store_dir(args), getattr(args, "endpoint", None))
 
 
 def _sources_arg(p: argparse.ArgumentParser) -> None:
@@ -249,22 +244,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         publish(result.path, engine, progress=_progress())
         print(f"switched {_safe(engine.query_url)} to {result.build_id}")
     if v.findings:
-        import pyoxigraph as ox
-
-        from graph.store import data_path
+        from graph.stores import open_build
 
         # the build just made holds the data the validation saw (even if another build swaps in now)
-        built = ox.Store.read_only(str(data_path(result.path)))
+        built = open_build(result.path)
         sys.stderr.write(v.summary(_namer(built, args.lang), args.lang, args.verbose))
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
-
     from graph.build import check
+    from graph.stores import in_memory
 
-    data = ox.Store()
+    data = in_memory()
     result, _sources = check(progress=_progress(), into=data, **_source_files(args))
     _write_report(result, args.format, sys.stdout, _namer(data, args.lang), args.lang, args.verbose)
     return EXIT_OK if result.conforms else EXIT_NONCONFORMING
@@ -287,9 +279,8 @@ def _namer(store, lang: str) -> Callable[[str], str]:
     """An IRI → its label in ``lang`` (else another language) as the web pages show it, a document's
     number first; without a label, one of our entities by kind/slug, any other IRI by its prefixed name
     (else in full). Looked up one IRI at a time, as needed, and remembered."""
-    import pyoxigraph as ox
-
     from graph import settings
+    from graph import terms as ox
     from graph.namespaces import ELI
     from graph.search_index import _with_number as with_number  # the search's own "23-QĐ/TW · title"
     from webapp.describe import labels
@@ -342,7 +333,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def _write_results(results, fmt: str, out, name: Callable[[str], str]) -> None:
-    import pyoxigraph as ox
+    from graph import terms as ox
     from graph.errors import QueryError
 
     if isinstance(results, ox.QueryTriples):
@@ -372,8 +363,7 @@ def _width(text: str) -> int:
 
 def format_table(solutions, name: Callable[[str], str]) -> str:
     """Aligned columns; IRIs are shown by ``name`` (their labels), other terms as :func:`term_text`."""
-    import pyoxigraph as ox
-
+    from graph import terms as ox
     from graph.named_queries import term_text
 
     def cell(term) -> str:

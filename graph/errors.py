@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # avoid an import cycle: validate imports errors
-    import pyoxigraph as ox
+    from graph import terms as ox
 
     from graph.validate import ValidationResult
 
@@ -115,6 +115,10 @@ class QueryTooLarge(QueryError):
 
 class QueryTooComplex(QueryError):
     """A query nests deeper than the documented limit (Oxigraph's recursive parser would overflow)."""
+
+
+class QueryTimeout(DanvanError):
+    """The query did not finish before its deadline (it was stopped)."""
 
 
 class IngestInputError(DanvanError):

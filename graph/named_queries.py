@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as _Lit
 
-import pyoxigraph as ox
-
 from graph import resources
+from graph import terms as ox
 from graph.errors import QueryError, QueryNotFound, QueryParameterError, QuerySyntaxError, QueryTooLarge
 
 ParamType = _Lit["iri", "string", "date", "integer", "year", "lang"]

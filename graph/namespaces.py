@@ -6,12 +6,12 @@ constant; the standard vocabularies are fixed.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
 
 from graph import settings
+from graph import terms as ox
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SCHEMA = Namespace("https://schema.org/")

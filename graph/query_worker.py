@@ -1,8 +1,8 @@
 """One query-evaluation process (``python -m graph.query_worker``), driven by :mod:`graph.bounded`.
 
 It reads requests from stdin and writes answers to stdout, each a frame (8-byte big-endian length, then a
-pickled dict). Stores are opened read-only with pyoxigraph and results serialized to bytes with
-pyoxigraph's own serializers, so the parent only copies bytes. The parent kills this process (SIGKILL)
+pickled dict). Stores are opened read-only through :mod:`graph.stores` and results serialized to bytes
+with pyoxigraph's own serializers (:mod:`graph.terms`), so the parent only copies bytes. The parent kills this process (SIGKILL)
 when a query overruns its deadline: that is the only way to stop an evaluation for real.
 
 Row cap: SELECT results are first written as SPARQL TSV, where every solution is exactly one line (the
@@ -28,9 +28,9 @@ import sys
 import threading
 import time
 
-import pyoxigraph as ox
-
 from graph import sandbox
+from graph import terms as ox
+from graph.stores import read_only
 
 RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
@@ -86,7 +86,8 @@ def _capped(serialize, header_lines: int, max_rows: int) -> tuple[bytes, bool]:
     return writer.kept(), writer.over
 
 
-def evaluate(store: ox.Store, req: dict) -> dict:
+def evaluate(store, req: dict) -> dict:
+    """``req`` evaluated on ``store`` (anything with ``ox.Store.query``'s keywords) into an answer dict."""
     kwargs = {"base_iri": req.get("base_iri")}
     if req.get("default_graph") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graph"]]
@@ -147,7 +148,7 @@ def main() -> int:
     requests = os.fdopen(sys.stdin.fileno(), "rb", buffering=0)
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # nothing else may write into the answer stream
-    stores: dict[str, ox.Store] = {}
+    stores: dict = {}
     hello = _hello(memory)  # first: a user namespace can only be entered while single-threaded
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     answers.write(frame(hello))
@@ -162,7 +163,7 @@ def main() -> int:
             path = req["path"]
             if path not in stores:
                 stores.clear()  # one build at a time: a new build replaced the old one
-                stores[path] = ox.Store.read_only(path)
+                stores[path] = read_only(path)
             answer = evaluate(stores[path], req)
         except (KeyboardInterrupt, SystemExit):
             raise

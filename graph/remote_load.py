@@ -48,9 +48,17 @@ def _graphs_of(db: ox.Store, union: str) -> dict[str, list[ox.Triple]]:
     return graphs
 
 
+# What the engine keeps of build.json: what a reader asks the engine (which build, when, how big). The rest
+# (the sources, the statistics: 0.7 MB of JSON at 100k triples) stays in the local build folder, where the
+# app reads it; as one literal it made Virtuoso 7.2 refuse the Graph Store PUT ("unsupported type
+# text/plain", HTTP 500).
+IDENTITY_KEYS = ("build_id", "built_at", "triples", "quads", "inferred", "base_iri", "version")
+
+
 def _identity_triples(info: dict[str, Any], named: list[str], union: str, previous: str | None) -> list[ox.Triple]:
     subject = ox.NamedNode(BUILD_GRAPH)
-    triples = [ox.Triple(subject, ox.NamedNode(BUILD_INFO), ox.Literal(json.dumps(info, ensure_ascii=False))),
+    kept = {k: info[k] for k in IDENTITY_KEYS if k in info}
+    triples = [ox.Triple(subject, ox.NamedNode(BUILD_INFO), ox.Literal(json.dumps(kept, ensure_ascii=False))),
                ox.Triple(subject, ox.NamedNode(BUILD_UNION), ox.NamedNode(union))]
     if previous is not None:
         triples.append(ox.Triple(subject, ox.NamedNode(BUILD_PREVIOUS), ox.NamedNode(previous)))

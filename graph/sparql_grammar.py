@@ -119,6 +119,7 @@ class QueryShape:
     services: tuple[str, ...] = ()  # each SERVICE clause's target as written (IRI, prefixed name, variable)
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
+    graph_patterns: bool = False  # a GRAPH pattern: the answer depends on the dataset's named graphs
     depth: int = 0
     prefixes: dict[str, str] = field(default_factory=dict)  # as declared in the text (resolved)
 
@@ -488,9 +489,12 @@ def analyze(text: str, prefixes: dict[str, str] | None = None, base: str | None 
     services: list[str] = []
     from_graphs: list[str] = []
     from_named: list[str] = []
+    graph_patterns = False
     for token in tokens:
         if token.kind == "pname":
             expand(token)
+        elif token.kind == "word" and token.text == "GRAPH":
+            graph_patterns = True
         elif token.kind == "word" and token.text == "SERVICE":
             target = next(tokens, None)
             if target is not None and target.kind == "word" and target.text == "SILENT":
@@ -508,7 +512,8 @@ def analyze(text: str, prefixes: dict[str, str] | None = None, base: str | None 
             iri = resolve(graph.text) if graph.kind == "iri" else expand(graph)
             (from_named if named else from_graphs).append(iri)
     return QueryShape(form=form, services=tuple(services), from_graphs=tuple(from_graphs),
-                      from_named_graphs=tuple(from_named), depth=lexer.depth, prefixes=declared)
+                      from_named_graphs=tuple(from_named), graph_patterns=graph_patterns, depth=lexer.depth,
+                      prefixes=declared)
 
 
 def tokenize(text: str, max_depth: int = MAX_DEPTH) -> list[Token]:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-import pyoxigraph as ox
-
 from graph import resources, settings
+from graph import terms as ox
 from graph.ingest.article import fold
 from graph.ingest.national import NationalIndex, national_index
 from graph.load import Packaged, parse_file

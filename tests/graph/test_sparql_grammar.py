@@ -293,3 +293,10 @@ def test_no_query_the_engine_would_run_with_a_service_passes(engine, listener, t
         assert refused, f"the engine called SERVICE but the analysis let it through:\n{query}"
     if not refused:
         assert not ran_service
+
+
+def test_a_graph_pattern_is_found_by_the_tokens_not_the_text():
+    # an engine is sent the build's named graphs only for a query that has a GRAPH pattern (graph/stores.py)
+    assert analyze("SELECT * WHERE { graph ?g { ?s ?p ?o } }").graph_patterns
+    assert not analyze('SELECT * WHERE { ?s ?p "GRAPH ?g" } # GRAPH\n').graph_patterns
+    assert not analyze("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:GRAPH ?o }").graph_patterns

@@ -72,6 +72,18 @@ def loaded(request, store_dir):
     return get
 
 
+@pytest.fixture(scope="session")
+def smaller_build(tmp_path_factory):
+    """A second, different build (its folder): the packaged sources without the last news article."""
+    from graph.build import build
+    from graph.resources import source_files
+
+    files = [p for p in source_files() if not p.name.startswith("004-")]
+    path = tmp_path_factory.mktemp("smaller") / "store"
+    build(path, sources=files)
+    return builds.live_build_dir(path)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, store_dir, loaded):
     """A store of each kind, all holding the same seed build."""

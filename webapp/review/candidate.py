@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from graph import settings
+from graph import terms as ox
 from graph.errors import SourceContentError
 from graph.load import PathLike, parse_file
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyoxigraph as ox
-
+from graph import terms as ox
 from graph.build import build
 from graph.errors import DanvanError, ValidationFailed
 from webapp.review import candidate as cand

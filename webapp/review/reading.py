@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from graph import settings
+from graph import terms as ox
+from graph.stores import in_memory
 from webapp.describe import display_names, headlines, labels, one_valued_properties
 from webapp.entity import format_date
 from webapp.review import candidate as cand
@@ -60,7 +61,7 @@ class Namer:
 
     def __init__(self, c: cand.Candidate, live: ox.Store | None, lang: str, extra: set[str] = frozenset()):
         self.lang = lang
-        local = ox.Store()
+        local = in_memory()
         # the candidate is not reasoned: give its names the standard properties the label lookup reads
         alias = {cand.dv("fullName"): "http://xmlns.com/foaf/0.1/name",
                  cand.dv("title"): "http://data.europa.eu/eli/ontology#title"}
