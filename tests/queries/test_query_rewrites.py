@@ -89,7 +89,7 @@ def _rows(store: ox.Store, text: str, name: str, params: dict | None = None) -> 
 
 def test_every_rewritten_query_keeps_its_previous_text_here():
     assert [p.name.removesuffix("-before-rewrite.rq") for p in BEFORE] == [
-        "conflicts", "document-events", "documents-by-type-and-year", "events-by-place-and-year", "in-force-on",
+        "conflicts", "documents-by-type-and-year", "events-by-place-and-year", "in-force-on",
         "local-based-on-replaced", "organization-hierarchy", "replacement-chain"]
 
 
@@ -125,14 +125,12 @@ def test_the_rewrite_answers_as_before_on_the_seed_graph(seed, before):
 def test_the_rewrite_answers_as_before_on_the_generated_graph(generated, before):
     store, manifest = generated
     name = before.name.removesuffix("-before-rewrite.rq")
-    params = {"replacement-chain": {"document": manifest["samples"]["replaced_document"]},
-              "document-events": {"document": manifest["hubs"]["document"]}}.get(name, {})
+    params = {"document": manifest["samples"]["replaced_document"]} if name == "replacement-chain" else {}
     # (at this size the generator injects no conflict: the hand-made graph above holds every kind)
     _same(store, before, params, least=0 if name == "conflicts" else 1)
 
 
 ORDER_COLUMNS = {"conflicts": (0, 1, 4, 6),  # ?kind ?subject ?source ?otherSource
-                 "document-events": (3, 2, 5),  # ?date ?eventLabel ?speakerName
                  "documents-by-type-and-year": (0, 2),  # ?notation ?year
                  "events-by-place-and-year": (1, 2, 4),  # ?placeLabel ?year ?eventLabel
                  "in-force-on": (3, 2),  # ?from ?number
