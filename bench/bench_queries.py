@@ -69,6 +69,24 @@ def queries_of(code: Path) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted((code / "queries").glob("*.rq"))}
 
 
+def _interleaved(fns: dict, runs: int) -> dict[str, tuple[float, object]]:
+    """Milliseconds per side: one warm-up each, then the sides in turn (before, after, before…) so
+    that the machine's load falls on both alike; median of ``runs`` (the warm-up alone above 5 s)."""
+    times: dict[str, list[float]] = {}
+    results: dict[str, object] = {}
+    for side, fn in fns.items():
+        start = time.perf_counter()
+        results[side] = fn()
+        times[side] = [(time.perf_counter() - start) * 1000]
+    slow = any(t[0] > 5000 for t in times.values())
+    for _ in range(0 if slow else runs):
+        for side, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[side].append((time.perf_counter() - start) * 1000)
+    return {side: (statistics.median(t if slow else t[1:]), results[side]) for side, t in times.items()}
+
+
 def measure_queries(store: Path, manifest: dict, runs: int, before: Path) -> dict:
     import pyoxigraph as ox
 
@@ -82,17 +100,23 @@ def measure_queries(store: Path, manifest: dict, runs: int, before: Path) -> dic
     for name, q in sorted(named_queries.all_queries().items()):
         subs = named_queries.bind(q, bindings_for(q, manifest))
         row: dict = {"params": {k.value: v.value for k, v in subs.items()}}
-        for side, text in (("after", q.text), ("before", old_texts.get(name))):
+        fns = {}
+        for side, text in (("before", old_texts.get(name)), ("after", q.text)):
             if text is None:
                 continue
             planned = named_queries.planned(named_queries.parse(text, name), subs)
 
-            def run(planned=planned):
-                return sorted(tuple("" if t is None else str(t) for t in s)
-                              for s in named_queries.run(db, planned, subs))
-            ms, rows = _median(run, runs)
+            def run(planned=planned):  # as danvan query and /queries/NAME: the planned text, substituted
+                return sum(1 for _ in named_queries.run(db, planned, subs))
+            fns[side] = run
+            row[side + "_rows"] = sorted(tuple("" if t is None else str(t) for t in s)
+                                         for s in named_queries.run(db, planned, subs))
+            if subs:
+                def sparql(planned=planned):  # as over /sparql or the editor: the VALUES block alone
+                    return sum(1 for _ in db.query(planned))
+                fns[side + "_values"] = sparql
+        for side, (ms, _count) in _interleaved(fns, runs).items():
             row[side] = ms
-            row[side + "_rows"] = rows
         row["same"] = row.get("before_rows") == row["after_rows"] if "before" in row else None
         row["rows"] = len(row.pop("after_rows"))
         row.pop("before_rows", None)
@@ -167,17 +191,20 @@ def report(result: dict) -> str:
              f"this branch. Median of {result['runs']} runs after a warm-up (the warm-up alone above 5 s). "
              "Each query runs in process as `danvan query` and `/queries/NAME` run it (the planned text, "
              "parameters substituted); *same* compares the rows of both texts.", "",
-             "| named query | before (ms) | after (ms) | ratio | rows | same | Virtuoso, after's text (ms) |",
-             "|---|---:|---:|---:|---:|---|---:|"]
+             "| named query | before (ms) | after (ms) | ratio | by VALUES only, before → after (ms) | rows | same | "
+             "Virtuoso, after's text (ms) | after ÷ Virtuoso |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---:|"]
     for name, row in q.items():
         before, after = row.get("before"), row["after"]
         ratio = f"{before / after:.1f}×" if before else "–"
         peer = virtuoso.get(name, {})
         peer_text = f"{peer['ms']:.1f}" if "ms" in peer else peer.get("error", "–")
+        peer_ratio = f"{after / peer['ms']:.1f}" if "ms" in peer and peer["ms"] > 0 else "–"
+        values = (f"{row['before_values']:.1f} → {row['after_values']:.1f}" if "after_values" in row
+                  and "before_values" in row else "")
         same = {True: "yes", False: "**no**", None: "–"}[row["same"]]
-        lines.append(f"| `{name}` | {before:.1f} | {after:.1f} | {ratio} | {row['rows']:,} | {same} | {peer_text} |"
-                     if before is not None else
-                     f"| `{name}` | – | {after:.1f} | – | {row['rows']:,} | – | {peer_text} |")
+        lines.append(f"| `{name}` | {'–' if before is None else f'{before:.1f}'} | {after:.1f} | {ratio} | {values} | "
+                     f"{row['rows']:,} | {same} | {peer_text} | {peer_ratio} |")
     lines += ["", "| hub page | path | before (ms) | after (ms) | HTML before → after |", "|---|---|---:|---:|---|"]
     for kind, after in pages["after"].items():
         before = pages["before"].get(kind, {})
@@ -213,8 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
         before = unpack(before_rev, Path(tmp) / "before")
         result["queries"] = measure_queries(args.store, manifest, args.runs, before)
-        result["pages"] = {"before": measure_pages(args.store, manifest, args.runs, before),
-                           "after": measure_pages(args.store, manifest, args.runs, REPO)}
+        # each side twice, in turn, so that the load falls on both alike; the better of its two medians
+        rounds = [(side, measure_pages(args.store, manifest, args.runs, code))
+                  for _ in range(2) for side, code in (("before", before), ("after", REPO))]
+        result["pages"] = {side: {kind: min((r for s, m in rounds if s == side for k, r in m.items() if k == kind),
+                                            key=lambda r: r["ms"])
+                                  for kind in manifest["hubs"] if manifest["hubs"][kind]}
+                           for side in ("before", "after")}
         if args.virtuoso:
             result["virtuoso"] = measure_virtuoso(args.store, manifest, args.runs, Path(tmp))
     result["machine"]["load_end"] = os.getloadavg()[0]
