@@ -198,7 +198,8 @@ def report(result: dict) -> str:
         before, after = row.get("before"), row["after"]
         ratio = f"{before / after:.1f}×" if before else "–"
         peer = virtuoso.get(name, {})
-        peer_text = f"{peer['ms']:.1f}" if "ms" in peer else peer.get("error", "–")
+        peer_text = f"{peer['ms']:.1f}" if "ms" in peer else (
+            "timed out (60 s)" if "timed out" in peer.get("error", "") else peer.get("error", "–").splitlines()[0][:60])
         peer_ratio = f"{after / peer['ms']:.1f}" if "ms" in peer and peer["ms"] > 0 else "–"
         values = (f"{row['before_values']:.1f} → {row['after_values']:.1f}" if "after_values" in row
                   and "before_values" in row else "")
@@ -215,14 +216,20 @@ def report(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--store", type=Path, required=True)
-    ap.add_argument("--manifest", type=Path, required=True)
+    ap.add_argument("--store", type=Path)
+    ap.add_argument("--manifest", type=Path)
     ap.add_argument("--before", default=None, help="git revision of the baseline (default: merge-base with main)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--virtuoso", action="store_true")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--doc", type=Path, help="append the section to this Markdown file")
+    ap.add_argument("--report", type=Path, help="only write the section from an earlier run's --out JSON")
     args = ap.parse_args(argv)
+    if args.report:
+        print(report(json.loads(args.report.read_text(encoding="utf-8"))))
+        return 0
+    if args.store is None or args.manifest is None:
+        ap.error("--store and --manifest are needed to measure")
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import pyoxigraph as ox

@@ -555,8 +555,7 @@ def bound_sources(row: dict, triple: tuple) -> None:
     row["more_href"] = None
     if row["more"]:
         row["graphs"] = graphs[:SOURCES_PER_ROW]
-        s, p, o = (t if isinstance(t, ox.Literal) else ox.NamedNode(t.value) if isinstance(t, ox.NamedNode) else t
-                   for t in triple)
+        s, p, o = triple  # terms from the store: str() writes each in N-Triples, valid SPARQL
         if not isinstance(s, ox.BlankNode) and not isinstance(o, ox.BlankNode):
             row["more_href"] = sparql_url(f"SELECT ?source WHERE {{ GRAPH ?source {{ {s} {p} {o} }} }} ORDER BY ?source")
 
