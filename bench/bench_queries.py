@@ -13,12 +13,12 @@ Flask test client, by each checkout's own webapp (a subprocess with that checkou
 With ``--virtuoso``, the store's export is loaded into a private Virtuoso (``tests/engines.py``) and
 this checkout's texts are timed there too, parameters bound by a VALUES block, as the peer.
 
-Median of ``--runs`` after a warm-up (one run when a call takes over 5 s). The store is built by
-``bench/bench_pages.py``'s way (``graph.build.build`` with validation skipped, in the bench only):
-
-    .venv/bin/python -c "import sys; sys.path.insert(0, 'bench'); import bench_pages, graph.build as b; ..."
-
-or ``danvan build --store STORE --sources /tmp/syn`` where validation is fast enough.
+Before and after run in turn (warm-up each, then alternating), median of ``--runs``; a side whose
+warm-up took over 5 s is timed once. The store is built as ``bench/bench_pages.py``'s ``build_store``
+builds one (``graph.build.build`` with validation replaced by a no-op, in the bench only: the generated
+data conforms and pySHACL would not finish), from the generator's folder with ``--sources``-style
+input: ``graph.build.build(STORE, sources=sorted(Path('/tmp/syn').glob('*.ttl')))``.
+``--report JSON`` re-renders the section from an earlier run's ``--out``.
 """
 
 from __future__ import annotations
