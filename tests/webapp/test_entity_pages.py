@@ -351,3 +351,23 @@ def test_benchmark_section_is_written(tmp_path, benchkit):
     text = doc.read_text()
     assert "keep me" in text and "keep too" in text and "new numbers" in text and "old" not in text
     assert text.index("## Other") < text.index("new numbers") < text.index("## Later")
+
+# -------------------------------------------------------------------------------------- sources per row
+
+def test_a_row_stated_by_many_sources_cites_a_few_and_links_to_the_rest(client):
+    """The Politburo's type is stated by five sources: its row cites three and links to a query that
+    lists all five (a hub's type is restated by hundreds of articles at scale)."""
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    from webapp.entity import SOURCES_PER_ROW
+    html = get(client, "/id/organization/bo-chinh-tri", lang="en")
+    row = group(html, "out:http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    row = row[row.index("Politburo"):]
+    row = row[:row.index("</ul>")]
+    assert row.count('class="cite') == SOURCES_PER_ROW == 3
+    link = re.search(r'<li class="more-sources"><a href="([^"]+)">and 2 more sources</a>', row)
+    assert link, row
+    query = parse_qs(urlsplit(unescape(link.group(1))).query)["query"][0]
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert len(r.get_json()["results"]["bindings"]) == 5
