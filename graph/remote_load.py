@@ -8,8 +8,9 @@ keeps reading them from), then :func:`publish` copies that build into the engine
    default graph, as ``urn:danvan:union:<build_id>``) and the build's identity (:data:`BUILD_GRAPH`) —
    is written with the Graph Store Protocol (``PUT``, N-Triples) into a *staging* graph named
    ``urn:danvan:staging:<build_id>:<n>``, which no query's dataset names, so readers never see it;
-2. ONE SPARQL Update request drops the live graphs the new build no longer has and ``MOVE``s every
-   staging graph onto its live name. An engine that applies one update request as one transaction
+2. ONE SPARQL Update request (on an engine that limits a request's operations, as few as it takes:
+   :attr:`graph.stores.Dialect.update_operations`) drops the live graphs the new build no longer has and
+   ``MOVE``s every staging graph onto its live name. An engine that applies one update request as one transaction
    (Oxigraph server does; Virtuoso runs the request as one transaction unless its log mode is changed)
    switches all graphs at once: a reader sees the previous build or the new one, never a mixture;
 3. if anything fails before the switch, the staging graphs are dropped and the previous build stays live.
@@ -103,12 +104,14 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
                            content_type="application/n-triples")
         say(f"engine: {len(staging)} graphs staged ({time.perf_counter() - start:.2f} s)")
         start = time.perf_counter()
-        remote.request(endpoint.updates, data=switch_update(staging, old_named + gone).encode("utf-8"),
-                       content_type="application/sparql-update")
+        per_request = remote.dialect.update_operations if remote.dialect is not None else None
+        updates = switch_updates(staging, old_named + gone, per_request)
+        for update in updates:
+            remote.request(endpoint.updates, data=update.encode("utf-8"), content_type="application/sparql-update")
     except BaseException:
         _drop_quietly(remote, endpoint, staging.values())
         raise
-    say(f"engine: switched to {info['build_id']} in one update ({time.perf_counter() - start:.2f} s)")
+    say(f"engine: switched to {info['build_id']} in {len(updates)} update(s) ({time.perf_counter() - start:.2f} s)")
     return info
 
 
@@ -120,14 +123,16 @@ def require_store_url(endpoint: Endpoint) -> None:
                           "(Oxigraph server: http://HOST:PORT/store; Virtuoso: http://HOST:PORT/sparql-graph-crud-auth).")
 
 
-def switch_update(staging: dict[str, str], old_named: list[str]) -> str:
-    """One update request: drop what the new build no longer has, move each staging graph into place,
-    the identity graph last."""
+def switch_updates(staging: dict[str, str], old_named: list[str], per_request: int | None = None) -> list[str]:
+    """The switch as update requests: drop what the new build no longer has, move each staging graph into
+    place, the identity graph last. One request, unless the engine takes at most ``per_request``
+    operations in one: then as many as needed, the identity graph's move in the last."""
     gone = [g for g in old_named if g not in staging]
     ops = [f"DROP SILENT GRAPH <{g}>" for g in gone]
     order = sorted(staging, key=lambda name: name == BUILD_GRAPH)
     ops += [f"MOVE GRAPH <{staging[name]}> TO GRAPH <{name}>" for name in order]
-    return " ;\n".join(ops)
+    size = per_request or len(ops)
+    return [" ;\n".join(ops[i:i + size]) for i in range(0, len(ops), size)]
 
 
 def _graph_url(store_url: str, graph: str) -> str:
