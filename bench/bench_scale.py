@@ -4,7 +4,7 @@ the real map, and the same named queries on Virtuoso as the peer. One size per r
     .venv/bin/python bench/bench_scale.py --triples 1000000 [--runs 5] [--cap 1200] [--no-virtuoso]
 
 Steps (each under a cap: a step that exceeds it is recorded as "did not finish in N s", never waited for):
-1. ``bench/synthetic.py`` writes the sources (the packaged ones copied beside them);
+1. ``bench/synthetic.py`` writes the sources on the national map (it and the packaged sources copied beside them);
 2. a full ``danvan build --sources DIR`` (per-stage timings from build.json, peak RSS of the process);
    if it does not finish, the same pipeline with an empty shapes file ("build without validation") makes
    the store the rest is measured on — the tables say which;
@@ -374,7 +374,7 @@ def main() -> int:
         folder = work / "sources"
         start = time.perf_counter()
         r["manifest"] = synthetic.generate(folder, args.triples, seed=args.seed,
-                                           copy_reference=synthetic._packaged_sources())
+                                           copy_reference=synthetic._packaged_sources(), national=True)
         r["generate_s"] = time.perf_counter() - start
         say(f"generated {r['manifest']['generated_triples']:,} triples in {r['generate_s']:.0f} s")
         store = work / "store-full"

@@ -199,9 +199,12 @@ class Reference:
         q = lambda text: db.query("PREFIX dv: <%s>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"  # noqa: E731
                                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n%s" % (DV, text))
         places: dict[str, Place] = {}
+        # every generated date is before START's era ends (END): units formed later (the 2025 map) take no part
         rows = q("""SELECT ?p ?c ?label ?parent WHERE { ?p a ?c . ?c rdfs:subClassOf* dv:AdministrativeUnit .
                     OPTIONAL { ?p skos:prefLabel ?label FILTER (LANG(?label) = "vi") }
-                    OPTIONAL { ?p dv:partOfPlace ?parent } }""")
+                    OPTIONAL { ?p dv:partOfPlace ?parent }
+                    FILTER NOT EXISTS { ?p dv:validFrom ?from FILTER (?from > "%s"^^<http://www.w3.org/2001/XMLSchema#date>) } }"""
+                 % END.isoformat())
         classes: dict[str, set[str]] = defaultdict(set)
         info: dict[str, tuple[str, str | None]] = {}
         for row in rows:
@@ -256,6 +259,19 @@ def _ontology_files() -> list[Path]:
 
 def _packaged_sources() -> list[Path]:
     return sorted((REPO / "graph" / "sources").glob("*.ttl"))
+
+
+def national_file(folder: Path) -> Path:
+    """Write the whole country's reference source, as ``danvan build`` generates it (graph.national),
+    into ``folder`` as a source file, so ``danvan build --sources folder`` builds on the real map."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from graph.national import package, source
+    finally:
+        sys.path.remove(str(REPO))
+    path = Path(folder) / f"ref-national-vietnamadminunits-{package.version()}.ttl"
+    path.write_bytes(source.GeneratedSource(None).read_bytes())
+    return path
 
 
 # ---------------------------------------------------------------------------------------- the writer
@@ -739,15 +755,17 @@ def _accumulate(values):
 # ----------------------------------------------------------------------------------------- the API
 
 def generate(folder: Path, triples: int, *, seed: int = 0, reference: Reference | None = None,
-             copy_reference: list[Path] | None = None) -> dict:
+             copy_reference: list[Path] | None = None, national: bool = False) -> dict:
     """Write about ``triples`` synthetic triples of sources into ``folder`` (emptied first) on top of
     ``reference`` (default: the packaged sources), copy the ``copy_reference`` files beside them, and
-    write and return the manifest."""
+    write and return the manifest. ``national``: write the national reference source into ``folder``
+    too and build on it (with no ``reference`` given, on it and the packaged sources)."""
     folder = Path(folder)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    ref = reference or Reference.from_files(_packaged_sources())
+    extra = [national_file(folder)] if national else []
+    ref = reference or Reference.from_files(_packaged_sources() + extra)
     gen = Generator(folder, triples, ref, seed)
     if sum(p.tier == 1 for p in ref.places.values()) < MIN_PROVINCES:
         gen.fallback_map()
@@ -806,6 +824,8 @@ def main() -> int:
     src.add_argument("--reference", type=Path, help="a folder of reference sources (default: the packaged ones)")
     src.add_argument("--store", type=Path, help="a built store to take the reference from (read only)")
     ap.add_argument("--no-copy", action="store_true", help="do not copy the reference sources into OUT")
+    ap.add_argument("--no-national", action="store_true",
+                    help="leave the national map out (a synthetic fallback map stands in when the reference has none)")
     args = ap.parse_args()
     files = sorted(args.reference.glob("*.ttl")) if args.reference else _packaged_sources()
     if args.store:
@@ -813,9 +833,10 @@ def main() -> int:
         from graph.store import open_store
         ref = Reference.from_store(open_store(args.store))
     else:
-        ref = Reference.from_files(files)
+        ref = None if not args.reference and not args.no_national else Reference.from_files(files)
     manifest = generate(args.out, args.triples, seed=args.seed, reference=ref,
-                        copy_reference=None if args.no_copy else files)
+                        copy_reference=None if args.no_copy else files,
+                        national=not args.no_national and ref is None)
     print(json.dumps({k: manifest[k] for k in ("generated_triples", "files", "counts")}, ensure_ascii=False))
     return 0
 

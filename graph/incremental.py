@@ -77,6 +77,10 @@ class Outcome:
     quads: int
     validation: ValidationResult
     timings: dict[str, float] = field(default_factory=dict)
+    # what the store stage may update in place of rewriting: the graphs whose content changed (source
+    # graphs, the inferred graph, the default graph) and every subject or object of a changed triple
+    graphs: frozenset[str] = frozenset()
+    nodes: frozenset = frozenset()
 
 
 def digest(path: PathLike) -> str:
@@ -205,4 +209,9 @@ def apply(plan: Plan, build_dir: Path, sources: list[PathLike], ontology: list[P
     timings["validate"] = time.perf_counter() - start
     say(f"validate: {len(nodes)} touched node(s); {result.violations} violation(s), {result.warnings} warning(s) "
         f"({timings['validate']:.2f} s)")
-    return Outcome(db, memory, loaded, inferred, union, quads, result, timings)
+    graphs = {*dropped, *(s.iri for s in new_sources)}
+    if after != before:
+        graphs.add(inferred_graph.value)
+    if gone or new:
+        graphs.add("")  # the default graph
+    return Outcome(db, memory, loaded, inferred, union, quads, result, timings, frozenset(graphs), frozenset(nodes))
