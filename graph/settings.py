@@ -6,6 +6,7 @@ as it is now.
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 
@@ -16,7 +17,13 @@ CANONICAL_BASE = "https://w3id.org/danvan/"
 
 def base_iri() -> str:
     """The base every project IRI starts with: ``$DANVAN_BASE_IRI`` or :data:`CANONICAL_BASE`."""
-    value = os.environ.get("DANVAN_BASE_IRI", "").strip() or CANONICAL_BASE
+    return _checked_base(os.environ.get("DANVAN_BASE_IRI", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_base(raw: str) -> str:
+    # keyed by the variable's text: a page asks for the base a thousand times, the environment still rules
+    value = raw.strip() or CANONICAL_BASE
     if not (value.startswith("http://") or value.startswith("https://")) or not value.endswith("/"):
         raise ConfigError(
             f"DANVAN_BASE_IRI={value!r} is not usable: set it to an absolute http(s) IRI ending in '/', "

@@ -481,12 +481,13 @@ class Page:
             "document", "person", "organization", "event", "source") else None
         special = section() if section else None
         groups = self.outline.outgoing + self.outline.incoming
-        one_valued = one_valued_properties(self.store)
+        # the ontology's, so the build's: read once per build, not per page
+        one_valued = snapshot().cached("one_valued", lambda: one_valued_properties(self.store))
         for g in groups:
             if g.direction == "out" and g.predicate in one_valued:
                 asserted = {row["value"] for row in g.rows if not row["entailed"]}
                 g.conflict = len(asserted) > 1
-        vocab = vocabulary(self.store)
+        vocab = snapshot().cached("vocabulary", lambda: vocabulary(self.store))
         if self.kind == "event" and special and special["caveats"]:
             for g in groups:
                 g.caveat = g.direction == "out" and g.predicate == dv("startDate")
