@@ -170,7 +170,7 @@ def hub_degrees(store: Path, hubs: dict) -> dict:
 
 def query_params(manifest: dict) -> dict[str, str]:
     s, h = manifest["samples"], manifest["hubs"]
-    return {"document": h["document"], "organization": h["organization"], "entity": s["person"],
+    return {"document": h["document"], "organization": h["organization"], "root": h["organization"], "entity": s["person"],
             "person": s["person"], "source": s["source"], "date": "2020-01-01"}
 
 

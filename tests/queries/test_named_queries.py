@@ -147,12 +147,22 @@ def test_facts_a_source_supports(store):
 
 
 def test_organization_hierarchy(store):
-    result = rows(store, "organization-hierarchy")
+    top = "https://w3id.org/danvan/id/organization/ban-chap-hanh-trung-uong"
+    result = rows(store, "organization-hierarchy", root=top)
     parent = {r["organization"].rsplit("/", 1)[-1]: (r["parent"] or "").rsplit("/", 1)[-1] for r in result}
     assert parent["ban-dan-van--thanh-pho-ho-chi-minh"] == "cap-uy--thanh-pho-ho-chi-minh"
     assert parent["cap-uy--huyen-ly-nhan--tinh-ha-nam"] == "cap-uy--tinh-ha-nam"
     assert parent["bo-chinh-tri"] == "ban-chap-hanh-trung-uong"
     assert len(result) == len(set(column(result, "organization")))
+    assert set(column(result, "root")) == {top}
+
+
+def test_organization_hierarchy_is_the_chosen_subtree(store):
+    city = rows(store, "organization-hierarchy")  # the default root: the city's Party committee
+    names = set(column(city, "organization"))
+    assert "https://w3id.org/danvan/id/organization/cap-uy--thanh-pho-ho-chi-minh" in names
+    assert "https://w3id.org/danvan/id/organization/ban-dan-van--thanh-pho-ho-chi-minh" in names
+    assert not {n for n in names if n.endswith(("tinh-ha-nam", "bo-chinh-tri"))}
 
 
 def test_documents_by_type_and_year(store):
