@@ -738,6 +738,8 @@ def _name_iris(message: str, name: Namer, files: dict[str, str]) -> str:
 
 def _mentions(text: str, path: str) -> bool:
     """``path`` appears in ``text`` as a whole path (not as the tail of a longer one)."""
+    if path not in text:  # asked of every source for every finding: at 5M, 60,000 regexes per finding
+        return False
     return re.search(r"(?<![\w./-])" + re.escape(path) + r"(?![\w-]|\.\w)", text) is not None
 
 
