@@ -21,17 +21,22 @@ read-only (``immutable``) per build, one connection per thread (:class:`BrowseIn
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
+import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.changes import Change
 from graph.sqlite_file import ReadOnlySqlite
 
 FILENAME = "browse.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entity ids from the IRI, facet values ranked by name then value
 LANGS = ("vi", "en")
 LATEST_EVENTS = 5
 
@@ -78,7 +83,6 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
         by_kind = _entities_by_kind(db)
         key = functools.lru_cache(maxsize=None)(vi_key)  # most names are the same in both languages
-        next_id = 1
         for kind in ORDER:
             iris = by_kind.get(kind, [])
             if not iris:
@@ -87,8 +91,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
             ranks = {lang: {iri: r for r, iri in enumerate(sorted(iris, key=lambda i: key(names[lang][i])))}
                      for lang in LANGS}
             when = _chunked(lambda part: dates(db, kind, part), iris)
-            ids = {iri: next_id + n for n, iri in enumerate(iris)}
-            next_id += len(iris)
+            ids = {iri: entity_id(iri) for iri in iris}
             con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?)", [
                 (ids[i], i, kind, names["vi"][i], names["en"][i], ranks["vi"][i], ranks["en"][i], when.get(i))
                 for i in iris])
@@ -108,16 +111,8 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
                 for _e, v in pairs:
                     counts[v] = counts.get(v, 0) + 1
                 value_names = {lang: _facet_value_names(db, list(terms.values()), lang) for lang in LANGS}
-                value_ranks = {lang: {v: r for r, v in enumerate(sorted(terms, key=lambda v: key(
-                    value_names[lang].get(v, v))))} for lang in LANGS}
-                # the order a facet lists its values in without filters: most frequent first, then by name
-                pos = {lang: {v: p for p, v in enumerate(sorted(counts, key=lambda v: (-counts[v], value_ranks[lang][v])))}
-                       for lang in LANGS}
-                con.executemany("INSERT INTO facet_count VALUES (?,?,?,?,?,?)",
-                                [(kind, f.name, v, n, pos["vi"][v], pos["en"][v]) for v, n in counts.items()])
-                con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?,?,?)", [
-                    (kind, f.name, v, value_names["vi"].get(v, v), value_names["en"].get(v, v),
-                     value_ranks["vi"][v], value_ranks["en"][v]) for v in terms])
+                names_of = {v: (value_names["vi"].get(v, v), value_names["en"].get(v, v)) for v in terms}
+                _facet_rows(con, kind, f.name, names_of, counts, key)
         con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                         [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
         con.executescript(_DDL_AFTER)
@@ -130,6 +125,186 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
         every_label.cache_clear()  # it holds the store: the build closes it next
     os.replace(temporary, target)
     return {"entities": entities, "facet_rows": facet_rows}
+
+
+def update(db: ox.Store, build_dir: str | os.PathLike, change: Change, say) -> dict[str, int]:
+    """The index of ``db`` from the previous build's (``change``, :mod:`graph.changes`), the same rows as
+    :func:`write` gives. What a row reads: an entity's own statements (its kind, names, date and facet
+    values), the labels of a post's holder, role and organization, a document issuer's level, and each
+    facet value's label; so the changed subjects' rows, their posts' and their documents' are written
+    again, the ranks of their kinds and the counts and ranks of their facets recomputed. A change to a
+    level or to a class hierarchy (what the level and class facets read) means a full :func:`write`."""
+    from webapp.describe import every_label
+
+    target = path(build_dir)
+    temporary = target.with_suffix(".sqlite.tmp")
+    why = _full_rewrite_needed(db, change)
+    if why is None:
+        shutil.copyfile(path(change.previous), temporary)
+        con = sqlite3.connect(temporary)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+            if meta.get("schema_version") != str(SCHEMA_VERSION):
+                why = "the previous browse index is of another version"
+            else:
+                counts = _update(con, db, change)
+                con.commit()
+        finally:
+            con.close()
+            every_label.cache_clear()
+        if why is None:
+            os.replace(temporary, target)
+            return counts
+        temporary.unlink(missing_ok=True)
+    say(f"store: browse index written in full ({why})")
+    return write(db, build_dir)
+
+
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+
+def _full_rewrite_needed(db: ox.Store, change: Change) -> str | None:
+    from graph import settings
+
+    if not path(change.previous).is_file():
+        return "the previous build has no browse index"
+    removed, added = change.default()
+    if any(q.predicate.value == _SUBCLASS for q in removed | added):
+        return "a class hierarchy changed"
+    level = ox.NamedNode(settings.ontology_namespace() + "AdministrativeLevel")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for s in {q.subject for q in removed | added}:
+        for where in (db, change.old):
+            if next(iter(where.quads_for_pattern(s, rdf_type, level, ox.DefaultGraph())), None) is not None:
+                return "a level changed"
+    return None
+
+
+def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, int]:
+    from graph import settings
+    from webapp.browse import ORDER, _facet_value_names, dates, display_names, facets_for
+    from webapp.collation import vi_key
+    from webapp.home import latest_events_rows
+    from webapp.urls import KINDS, entity_prefix
+
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    prefix = entity_prefix()
+    dv = settings.ontology_namespace()
+    default = ox.DefaultGraph()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    subjects = change.subjects()
+    iris = set(subjects)
+    for x in subjects:  # posts named after x, documents whose level facet reads x's level
+        for p in ("holder", "role", "postIn", "issuedBy"):
+            iris.update(q.subject.value for q in db.quads_for_pattern(None, ox.NamedNode(dv + p), ox.NamedNode(x), default)
+                        if isinstance(q.subject, ox.NamedNode))
+    by_kind: dict[str, list[str]] = {}
+    for iri in sorted(iris):
+        kind, sep, _rest = iri[len(prefix):].partition("/") if iri.startswith(prefix) else ("", "", "")
+        if sep and kind in KINDS:
+            by_kind.setdefault(kind, []).append(iri)
+    key = functools.lru_cache(maxsize=None)(vi_key)
+    touched_facets: set[tuple[str, str]] = set()
+    terms: dict[str, object] = {}
+    for kind in ORDER:
+        changed = by_kind.get(kind, [])
+        if not changed:
+            continue
+        ids = {iri: entity_id(iri) for iri in changed}
+        old_ranks = {lang: dict(con.execute(f"SELECT iri, rank_{lang} FROM entity WHERE kind = ?", (kind,)))
+                     for lang in LANGS}
+        con.executemany("DELETE FROM entity WHERE id = ?", [(i,) for i in ids.values()])
+        con.executemany("DELETE FROM facet WHERE entity = ?", [(i,) for i in ids.values()])
+        typed = [i for i in changed if next(iter(db.quads_for_pattern(ox.NamedNode(i), rdf_type, None, default)), None)]
+        names = {lang: display_names(db, kind, typed, lang) for lang in LANGS} if typed else {l: {} for l in LANGS}
+        when = dates(db, kind, typed) if typed else {}
+        # the kind's order: the others keep theirs; each changed entity goes in by its name, then IRI
+        order = {}
+        for n, lang in enumerate(LANGS):
+            rest = [(iri, name) for iri, name in con.execute(
+                f"SELECT iri, name_{lang} FROM entity WHERE kind = ? ORDER BY rank_{lang}", (kind,))]
+            keys = _LazyKeys(rest, key)  # a view of ``rest``, which grows as the changed entities go in
+            for iri in sorted(typed, key=lambda i: (key(names[lang][i]), i)):
+                rest.insert(bisect.bisect_left(keys, (key(names[lang][iri]), iri)), (iri, names[lang][iri]))
+            order[lang] = {iri: r for r, (iri, _name) in enumerate(rest)}
+        con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?)", [
+            (ids[i], i, kind, names["vi"][i], names["en"][i], -1 - order["vi"][i], -1 - order["en"][i], when.get(i))
+            for i in typed])
+        for lang in LANGS:  # moved ranks: negative first, as the (kind, rank) index is unique
+            moved = [(-1 - r, iri) for iri, r in order[lang].items() if iri not in ids and old_ranks[lang].get(iri) != r]
+            con.executemany(f"UPDATE entity SET rank_{lang} = ? WHERE kind = ? AND iri = ?",
+                            [(r, kind, iri) for r, iri in moved])
+            con.execute(f"UPDATE entity SET rank_{lang} = -1 - rank_{lang} WHERE kind = ? AND rank_{lang} < 0", (kind,))
+        if typed:
+            values = " ".join(str(ox.NamedNode(i)) for i in typed)
+            for f in facets_for(kind):
+                pairs = set()
+                for r in db.query(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {values} }} {f.sparql('?v')} }}"):
+                    if r["v"] is not None and isinstance(r["s"], ox.NamedNode) and r["s"].value in ids:
+                        pairs.add((ids[r["s"].value], r["v"].value))
+                        terms[r["v"].value] = r["v"]
+                con.executemany("INSERT INTO facet VALUES (?,?,?,?)", [(kind, f.name, v, e) for e, v in pairs])
+        touched_facets.update((kind, f.name) for f in facets_for(kind))
+    # facets whose values' names may have changed
+    for kind, facet in con.execute("SELECT DISTINCT kind, facet FROM facet_value WHERE value IN (SELECT value FROM "
+                                   "json_each(?))", (json.dumps(sorted(subjects)),)).fetchall():
+        touched_facets.add((kind, facet))
+    for kind, facet in sorted(touched_facets):
+        counts = dict(con.execute("SELECT value, COUNT(*) FROM facet WHERE kind = ? AND facet = ? GROUP BY value",
+                                  (kind, facet)))
+        known = {v: (vi, en) for v, vi, en in con.execute(
+            "SELECT value, name_vi, name_en FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))}
+        fresh = [v for v in counts if v not in known or v in subjects]
+        if fresh:
+            fresh_terms = [terms.get(v) or ox.NamedNode(v) for v in fresh]  # a year is never a changed subject
+            value_names = {lang: _facet_value_names(db, fresh_terms, lang) for lang in LANGS}
+            known.update({v: (value_names["vi"].get(v, v), value_names["en"].get(v, v)) for v in fresh})
+        con.execute("DELETE FROM facet_count WHERE kind = ? AND facet = ?", (kind, facet))
+        con.execute("DELETE FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))
+        _facet_rows(con, kind, facet, {v: known[v] for v in counts}, counts, key)
+    con.execute("DELETE FROM latest_event")
+    con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
+                    [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
+    entities = con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
+    con.execute("UPDATE meta SET value = ? WHERE key = 'entities'", (str(entities),))
+    # the planner's statistics (ANALYZE) are kept from the previous build: one edit hardly moves them
+    return {"entities": entities, "facet_rows": con.execute("SELECT COUNT(*) FROM facet").fetchone()[0]}
+
+
+class _LazyKeys:
+    """The sort keys (name's key, IRI) of a kind's entities in their order, computed only where a binary
+    search looks."""
+
+    def __init__(self, rows: list[tuple[str, str]], key):
+        self.rows, self.key = rows, key
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int):
+        iri, name = self.rows[i]
+        return (self.key(name), iri)
+
+
+def entity_id(iri: str) -> int:
+    """An entity's row id: from its IRI alone (63 bits of its SHA-256), so a row keeps its id whatever is
+    added or removed around it (an incremental build rewrites only the changed entities' rows)."""
+    return int.from_bytes(hashlib.sha256(iri.encode()).digest()[:8], "big") >> 1
+
+
+def _facet_rows(con: sqlite3.Connection, kind: str, facet: str, names_of: dict[str, tuple[str, str]],
+                counts: dict[str, int], key) -> None:
+    """A facet's ``facet_value`` and ``facet_count`` rows, from each value's names (vi, en) and counts."""
+    value_ranks = {lang: {v: r for r, v in enumerate(sorted(names_of, key=lambda v: (key(names_of[v][n]), v)))}
+                   for n, lang in enumerate(LANGS)}
+    # the order a facet lists its values in without filters: most frequent first, then by name
+    pos = {lang: {v: p for p, v in enumerate(sorted(counts, key=lambda v: (-counts[v], value_ranks[lang][v])))}
+           for lang in LANGS}
+    con.executemany("INSERT INTO facet_count VALUES (?,?,?,?,?,?)",
+                    [(kind, facet, v, n, pos["vi"][v], pos["en"][v]) for v, n in counts.items()])
+    con.executemany("INSERT INTO facet_value VALUES (?,?,?,?,?,?,?)", [
+        (kind, facet, v, vi, en, value_ranks["vi"][v], value_ranks["en"][v]) for v, (vi, en) in names_of.items()])
 
 
 def _entities_by_kind(db: ox.Store) -> dict[str, list[str]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__, browse_index, dumps, resources, search_index, settings, store
+from graph import __version__, browse_index, changes, dumps, resources, search_index, settings, store
 from graph.errors import BuildLocked, ValidationFailed
 from graph.incremental import FINDINGS, Plan, digest, inputs_digest
 from graph.incremental import apply as incremental_apply
@@ -132,6 +132,7 @@ def _build(
             raise ValidationFailed(result, memory)
     build_dir = store.new_build_dir(link)
     db: ox.Store | None = None
+    change: changes.Change | None = None
     try:
         if plan is None:
             dump = build_dir / "dataset.nq"
@@ -152,10 +153,16 @@ def _build(
             if not result.conforms:
                 store.fill_default_graph(outcome.data)  # as a full build hands it over, to name things
                 raise ValidationFailed(result, outcome.data)
-            outcome = None
             db.flush()
-        search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
-        browse_index.write(db, build_dir)  # browse.sqlite: listings and facet counts, likewise
+            # the store stage in proportion to the change: the previous build's indexes and dumps updated
+            change = changes.compute(plan.previous, plan.info, db, outcome.nodes, outcome.graphs)
+            outcome = None
+        if change is None:
+            search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
+            browse_index.write(db, build_dir)  # browse.sqlite: listings and facet counts, likewise
+        else:
+            search_index.update(db, build_dir, change, say)
+            browse_index.update(db, build_dir, change, say)
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
         # what the next incremental build starts from: every finding, and (in build.json) every input's digest
@@ -177,11 +184,12 @@ def _build(
             "incremental": plan is not None,
             "validation": {"violations": result.violations, "warnings": result.warnings},
             "timings": {k: round(v, 3) for k, v in timings.items()},
-            **dumps.publish(build_dir),  # the dataset's dumps and VoID counts, from the closed store
+            **dumps.publish(build_dir, change, say),  # the dataset's dumps and VoID counts, from the closed store
         })
+        change = None  # closes the previous build's store, opened read-only
         store.swap_in(link, build_dir)
     except BaseException:
-        db = None
+        db = change = None
         gc.collect()
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

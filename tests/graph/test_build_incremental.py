@@ -17,6 +17,7 @@ import pytest
 from graph import build as build_module
 from graph import resources, store
 from graph.errors import ValidationFailed
+from graph.search_index import NAME_BITS, SearchIndex
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,15 +41,46 @@ def quads(build_dir: Path) -> set:
     return set(db.quads_for_pattern(None, None, None, None))
 
 
-def index_rows(build_dir: Path) -> dict[str, Counter]:
-    con = sqlite3.connect(f"file:{build_dir / 'search.sqlite'}?mode=ro", uri=True)
+def table_rows(file: Path) -> dict[str, Counter]:
+    """Every table's rows (the full-text index's own tables aside, and the planner's statistics)."""
+    con = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
-                                            " AND name NOT LIKE '%fts%'")]
-        return {t: Counter(tuple(str(v) for v in row[1:]) if t == "name" else tuple(str(v) for v in row)
-                           for row in con.execute(f"SELECT * FROM {t}")) for t in tables}
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                                            "'%VIRTUAL%' AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_stat%'")]
+        return {t: Counter(tuple(row) for row in con.execute(f"SELECT * FROM {t}")) for t in tables}
     finally:
         con.close()
+
+
+def search_rows(build_dir: Path) -> dict[str, object]:
+    """The search index's rows with each id replaced by what it stands for, and the ids' order: an
+    incremental build puts a new entity between its neighbours' ids, a full build spaces them evenly."""
+    file = build_dir / "search.sqlite"
+    rows = table_rows(file)
+    con = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+    try:
+        iri = dict(con.execute("SELECT id, iri FROM entity"))
+        return {
+            "meta": rows["meta"],
+            "entity": Counter(row[1:] for row in rows["entity"]),
+            "name": Counter((iri[entity], text, folded) for _id, entity, text, folded in rows["name"]),
+            "entity order": [r[0] for r in con.execute("SELECT iri FROM entity ORDER BY id")],
+            "name order": list(con.execute("SELECT e.iri, n.folded FROM name n JOIN entity e ON e.id = n.entity "
+                                           "ORDER BY n.id")),
+            "name ids": all(n >> NAME_BITS == e for n, e in con.execute("SELECT id, entity FROM name")),
+            # what the full-text index finds, in its order, named by entity and text
+            "fts": [list(con.execute("SELECT e.iri, n.folded FROM name_fts JOIN name n ON n.id = name_fts.rowid "
+                                     "JOIN entity e ON e.id = n.entity WHERE name_fts MATCH ? ORDER BY name_fts.rowid",
+                                     (w,))) for w in ("dan", "van", "quyet", "hoi nghi", "d*", "t*", "bo sung")],
+        }
+    finally:
+        con.close()
+
+
+def searches(build_dir: Path) -> list:
+    index = SearchIndex(build_dir / "search.sqlite")
+    return [[(h.iri, h.tier, h.matched) for h in index.search(q, limit=30)]
+            for q in ("dân vận", "quyết định", "23", "hội nghị bổ sung", "hà nam", "x", "quy che")]
 
 
 def assert_same_build(incremental, full) -> None:
@@ -60,11 +92,18 @@ def assert_same_build(incremental, full) -> None:
     assert a["incremental"] is True and b["incremental"] is False
     for key in ("triples", "quads", "inferred", "sources", "inputs", "validation", "dumps", "statistics"):
         assert a[key] == b[key], key
-    rows_a, rows_b = index_rows(incremental.path), index_rows(full.path)
-    assert rows_a.keys() == rows_b.keys()
+    rows_a, rows_b = search_rows(incremental.path), search_rows(full.path)
+    assert rows_a["name ids"] and rows_b["name ids"]
     for table in rows_a:
-        if table != "meta":
-            assert rows_a[table] == rows_b[table], table
+        assert rows_a[table] == rows_b[table], table
+    assert searches(incremental.path) == searches(full.path)
+    browse_a, browse_b = table_rows(incremental.path / "browse.sqlite"), table_rows(full.path / "browse.sqlite")
+    assert browse_a.keys() == browse_b.keys()
+    for table in browse_a:
+        assert browse_a[table] == browse_b[table], table
+    for fmt in ("nq", "trig"):
+        dump = f"dumps/danvan.{fmt}.gz"
+        assert (incremental.path / dump).read_bytes() == (full.path / dump).read_bytes()
 
 
 def edit(path: Path, old: str, new: str) -> None:
