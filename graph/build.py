@@ -157,18 +157,26 @@ def _build(
             # the store stage in proportion to the change: the previous build's indexes and dumps updated
             change = changes.compute(plan.previous, plan.info, db, outcome.nodes, outcome.graphs)
             outcome = None
+        step = time.perf_counter()
         if change is None:
             search_index.write(db, build_dir)  # search.sqlite beside the store, swapped in with it
+            timings["search"] = time.perf_counter() - step
             browse_index.write(db, build_dir)  # browse.sqlite: listings and facet counts, likewise
         else:
             search_index.update(db, build_dir, change, say)
+            timings["search"] = time.perf_counter() - step
             browse_index.update(db, build_dir, change, say)
+        timings["browse"] = time.perf_counter() - step - timings["search"]
         db = None  # pyoxigraph closes RocksDB when the object goes; readers must not race a writer
         gc.collect()
         # what the next incremental build starts from: every finding, and (in build.json) every input's digest
         (build_dir / FINDINGS).write_text(json.dumps(findings_to_json(result.findings), ensure_ascii=False),
                                           encoding="utf-8")
         digests = plan.digests if plan is not None else {str(p): digest(p) for p in sources}
+        step = time.perf_counter()
+        published = dumps.publish(build_dir, change, say)  # the dataset's dumps and VoID counts, from the closed store
+        timings["dumps"] = time.perf_counter() - step
+        timings["store"] = time.perf_counter() - start  # so far: the swap and the pruning follow
         # build.json last: it is what makes the folder a complete build (store.is_complete)
         store.write_build_info(build_dir, {
             "build_id": build_dir.name,
@@ -184,7 +192,7 @@ def _build(
             "incremental": plan is not None,
             "validation": {"violations": result.violations, "warnings": result.warnings},
             "timings": {k: round(v, 3) for k, v in timings.items()},
-            **dumps.publish(build_dir, change, say),  # the dataset's dumps and VoID counts, from the closed store
+            **published,
         })
         change = None  # closes the previous build's store, opened read-only
         store.swap_in(link, build_dir)
