@@ -161,6 +161,7 @@ def update(db: ox.Store, build_dir: str | os.PathLike, change: Change, say) -> d
 
 
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
 
 
 def _full_rewrite_needed(db: ox.Store, change: Change) -> str | None:
@@ -184,6 +185,7 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
     from graph import settings
     from webapp.browse import ORDER, _facet_value_names, dates, display_names, facets_for
     from webapp.collation import vi_key
+    from webapp.describe import LABEL_PROPERTIES, _headline_properties
     from webapp.home import latest_events_rows
     from webapp.urls import KINDS, entity_prefix
 
@@ -194,11 +196,16 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
     default = ox.DefaultGraph()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     subjects = change.subjects()
+    removed, added = change.default()
+    naming = {*LABEL_PROPERTIES, *_headline_properties(), _NOTATION}
+    renamed = {q.subject.value for q in removed | added if q.predicate.value in naming}
+    leveled = {q.subject.value for q in removed | added if q.predicate.value == dv + "level"}
     iris = set(subjects)
-    for x in subjects:  # posts named after x, documents whose level facet reads x's level
-        for p in ("holder", "role", "postIn", "issuedBy"):
-            iris.update(q.subject.value for q in db.quads_for_pattern(None, ox.NamedNode(dv + p), ox.NamedNode(x), default)
-                        if isinstance(q.subject, ox.NamedNode))
+    for props, changed in ((("holder", "role", "postIn"), renamed), (("issuedBy",), leveled)):
+        for x in changed:  # posts named after x; documents whose level facet reads their issuer's level
+            for p in props:
+                iris.update(q.subject.value for q in db.quads_for_pattern(None, ox.NamedNode(dv + p), ox.NamedNode(x),
+                                                                          default) if isinstance(q.subject, ox.NamedNode))
     by_kind: dict[str, list[str]] = {}
     for iri in sorted(iris):
         kind, sep, _rest = iri[len(prefix):].partition("/") if iri.startswith(prefix) else ("", "", "")
@@ -248,14 +255,14 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         touched_facets.update((kind, f.name) for f in facets_for(kind))
     # facets whose values' names may have changed
     for kind, facet in con.execute("SELECT DISTINCT kind, facet FROM facet_value WHERE value IN (SELECT value FROM "
-                                   "json_each(?))", (json.dumps(sorted(subjects)),)).fetchall():
+                                   "json_each(?))", (json.dumps(sorted(renamed)),)).fetchall():
         touched_facets.add((kind, facet))
     for kind, facet in sorted(touched_facets):
         counts = dict(con.execute("SELECT value, COUNT(*) FROM facet WHERE kind = ? AND facet = ? GROUP BY value",
                                   (kind, facet)))
         known = {v: (vi, en) for v, vi, en in con.execute(
             "SELECT value, name_vi, name_en FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))}
-        fresh = [v for v in counts if v not in known or v in subjects]
+        fresh = [v for v in counts if v not in known or v in renamed]
         if fresh:
             fresh_terms = [terms.get(v) or ox.NamedNode(v) for v in fresh]  # a year is never a changed subject
             value_names = {lang: _facet_value_names(db, fresh_terms, lang) for lang in LANGS}
