@@ -101,6 +101,8 @@ def assert_same_build(incremental, full) -> None:
     assert browse_a.keys() == browse_b.keys()
     for table in browse_a:
         assert browse_a[table] == browse_b[table], table
+    members = json.loads((incremental.path / "dumps" / "members.json").read_text(encoding="utf-8"))
+    assert any(" " in key for key, _offset, _length in members["nquads"])  # a graph in parts, patched
     for fmt in ("nq", "trig"):
         dump = f"dumps/danvan.{fmt}.gz"
         assert (incremental.path / dump).read_bytes() == (full.path / dump).read_bytes()
