@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import build as build_module
-from graph import resources, store
+from graph import dumps, resources, store
 from graph.errors import ValidationFailed
 from graph.search_index import NAME_BITS, SearchIndex
 
@@ -23,8 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def sources(tmp_path) -> Path:
-    """A copy of the project's sources, to edit."""
+def sources(tmp_path, monkeypatch) -> Path:
+    """A copy of the project's sources, to edit. The dumps write graphs of more than 64 triples in parts
+    (graph/dumps.py), so that these small graphs have parts to patch."""
+    monkeypatch.setattr(dumps, "PART", 64)
     folder = tmp_path / "sources"
     folder.mkdir()
     for path in resources.source_files():
