@@ -130,7 +130,7 @@ def run(triples: int, edits: int, work: Path) -> dict:
     return out
 
 
-def write(rows: list[dict], edits: int) -> None:
+def write(rows: list[dict]) -> None:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [HEADING, "",
              f"Written by `bench/bench_incremental.py` on {when}. Machine: {platform.processor() or platform.machine()}, "
@@ -139,7 +139,7 @@ def write(rows: list[dict], edits: int) -> None:
              "`bench/synthetic.py`'s sources on the national map (the national reference source and the packaged "
              "sources beside them), a full `danvan build`, then one-file edits, each followed by a build that starts "
              "from the live one: an event renamed, an attendance changed, a document added to a register "
-             f"({edits} edits; the incremental figures are the median over them, wall seconds, stages as build.json "
+             "(the incremental figures are the median over the edits, wall seconds, stages as build.json "
              "records them). Stages of an incremental build: read (parse and check the changed file), checkpoint "
              "(`Store.backup`, hard links), load (the file's quad difference), reason (graph/incremental.py), union "
              "(the default graph's difference), validate (the touched nodes), search and browse (the previous "
@@ -148,7 +148,7 @@ def write(rows: list[dict], edits: int) -> None:
              "written again, VoID counts adjusted: graph/dumps.py); store is the whole store stage "
              "(indexes, dumps, build.json).", "",
              "| synthetic triples | files | triples (default graph) | full build s | full: stages (s) "
-             "| incremental s (median) | incremental: stages (s, median) | full ÷ incremental |",
+             "| incremental s: median (each edit) | incremental: stages (s, median) | full ÷ incremental |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         f_stages = ", ".join(f"{k} {r['full_stages'][k]:.1f}" for k in FULL_STAGES if k in r["full_stages"])
@@ -169,12 +169,17 @@ def main() -> None:
     parser.add_argument("--triples", default="100000,1000000")
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="a folder for the sources and stores (default: a temporary one)")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="a JSON file of the rows measured: rows of other sizes found in it are kept (sizes run separately)")
     args = parser.parse_args()
-    rows = []
+    rows = json.loads(args.results.read_text(encoding="utf-8")) if args.results and args.results.exists() else []
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         for triples in map(int, args.triples.split(",")):
-            rows.append(run(triples, args.edits, Path(tmp)))
-            write(rows, args.edits)  # after each size: a long run cut short keeps what it measured
+            row = run(triples, args.edits, Path(tmp))
+            rows = sorted([r for r in rows if r["triples"] != triples] + [row], key=lambda r: r["triples"])
+            if args.results:
+                args.results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+            write(rows)  # after each size: a long run cut short keeps what it measured
 
 
 if __name__ == "__main__":
