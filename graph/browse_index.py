@@ -112,7 +112,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
                     counts[v] = counts.get(v, 0) + 1
                 value_names = {lang: _facet_value_names(db, list(terms.values()), lang) for lang in LANGS}
                 names_of = {v: (value_names["vi"].get(v, v), value_names["en"].get(v, v)) for v in terms}
-                _facet_rows(con, kind, f.name, names_of, counts, key)
+                _facet_rows(con, kind, f.name, names_of, counts, _value_ranks(names_of, key))
         con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                         [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
         con.executescript(_DDL_AFTER)
@@ -240,8 +240,7 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
             for i in typed])
         for lang in LANGS:  # moved ranks: negative first, as the (kind, rank) index is unique
             moved = [(-1 - r, iri) for iri, r in order[lang].items() if iri not in ids and old_ranks[lang].get(iri) != r]
-            con.executemany(f"UPDATE entity SET rank_{lang} = ? WHERE kind = ? AND iri = ?",
-                            [(r, kind, iri) for r, iri in moved])
+            con.executemany(f"UPDATE entity SET rank_{lang} = ? WHERE id = ?", [(r, entity_id(iri)) for r, iri in moved])
             con.execute(f"UPDATE entity SET rank_{lang} = -1 - rank_{lang} WHERE kind = ? AND rank_{lang} < 0", (kind,))
         if typed:
             values = " ".join(str(ox.NamedNode(i)) for i in typed)
@@ -263,13 +262,24 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         known = {v: (vi, en) for v, vi, en in con.execute(
             "SELECT value, name_vi, name_en FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))}
         fresh = [v for v in counts if v not in known or v in renamed]
+        fresh_set = set(fresh)
         if fresh:
             fresh_terms = [terms.get(v) or ox.NamedNode(v) for v in fresh]  # a year is never a changed subject
             value_names = {lang: _facet_value_names(db, fresh_terms, lang) for lang in LANGS}
             known.update({v: (value_names["vi"].get(v, v), value_names["en"].get(v, v)) for v in fresh})
+        # the values' order: the others keep theirs, each new or renamed one goes in by its name, then value
+        value_ranks = {}
+        for n, lang in enumerate(LANGS):
+            rest = [(v, name) for v, name in con.execute(
+                f"SELECT value, name_{lang} FROM facet_value WHERE kind = ? AND facet = ? ORDER BY rank_{lang}",
+                (kind, facet)) if v in counts and v not in fresh_set]
+            keys = _LazyKeys(rest, key)
+            for v in sorted(fresh, key=lambda v: (key(known[v][n]), v)):
+                rest.insert(bisect.bisect_left(keys, (key(known[v][n]), v)), (v, known[v][n]))
+            value_ranks[lang] = {v: r for r, (v, _name) in enumerate(rest)}
         con.execute("DELETE FROM facet_count WHERE kind = ? AND facet = ?", (kind, facet))
         con.execute("DELETE FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))
-        _facet_rows(con, kind, facet, {v: known[v] for v in counts}, counts, key)
+        _facet_rows(con, kind, facet, {v: known[v] for v in counts}, counts, value_ranks)
     con.execute("DELETE FROM latest_event")
     con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                     [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
@@ -300,11 +310,15 @@ def entity_id(iri: str) -> int:
     return int.from_bytes(hashlib.sha256(iri.encode()).digest()[:8], "big") >> 1
 
 
+def _value_ranks(names_of: dict[str, tuple[str, str]], key) -> dict[str, dict[str, int]]:
+    """Each facet value's rank per language: by its name (dictionary order), then by the value."""
+    return {lang: {v: r for r, v in enumerate(sorted(names_of, key=lambda v: (key(names_of[v][n]), v)))}
+            for n, lang in enumerate(LANGS)}
+
+
 def _facet_rows(con: sqlite3.Connection, kind: str, facet: str, names_of: dict[str, tuple[str, str]],
-                counts: dict[str, int], key) -> None:
-    """A facet's ``facet_value`` and ``facet_count`` rows, from each value's names (vi, en) and counts."""
-    value_ranks = {lang: {v: r for r, v in enumerate(sorted(names_of, key=lambda v: (key(names_of[v][n]), v)))}
-                   for n, lang in enumerate(LANGS)}
+                counts: dict[str, int], value_ranks: dict[str, dict[str, int]]) -> None:
+    """A facet's ``facet_value`` and ``facet_count`` rows, from each value's names (vi, en), rank and count."""
     # the order a facet lists its values in without filters: most frequent first, then by name
     pos = {lang: {v: p for p, v in enumerate(sorted(counts, key=lambda v: (-counts[v], value_ranks[lang][v])))}
            for lang in LANGS}
