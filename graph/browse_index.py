@@ -224,8 +224,8 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         con.executemany("DELETE FROM entity WHERE id = ?", [(i,) for i in ids.values()])
         con.executemany("DELETE FROM facet WHERE entity = ?", [(i,) for i in ids.values()])
         typed = [i for i in changed if next(iter(db.quads_for_pattern(ox.NamedNode(i), rdf_type, None, default)), None)]
-        names = {lang: display_names(db, kind, typed, lang) for lang in LANGS} if typed else {l: {} for l in LANGS}
-        when = dates(db, kind, typed) if typed else {}
+        names = {lang: _chunked(lambda part: display_names(db, kind, part, lang), typed) for lang in LANGS}
+        when = _chunked(lambda part: dates(db, kind, part), typed)
         # the kind's order: the others keep theirs; each changed entity goes in by its name, then IRI
         order = {}
         for n, lang in enumerate(LANGS):
@@ -242,15 +242,15 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
             moved = [(-1 - r, iri) for iri, r in order[lang].items() if iri not in ids and old_ranks[lang].get(iri) != r]
             con.executemany(f"UPDATE entity SET rank_{lang} = ? WHERE id = ?", [(r, entity_id(iri)) for r, iri in moved])
             con.execute(f"UPDATE entity SET rank_{lang} = -1 - rank_{lang} WHERE kind = ? AND rank_{lang} < 0", (kind,))
-        if typed:
-            values = " ".join(str(ox.NamedNode(i)) for i in typed)
-            for f in facets_for(kind):
-                pairs = set()
+        for f in facets_for(kind):
+            pairs = set()
+            for start in range(0, len(typed), 5000):  # a VALUES block of a part at a time, as write's names
+                values = " ".join(str(ox.NamedNode(i)) for i in typed[start:start + 5000])
                 for r in db.query(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {values} }} {f.sparql('?v')} }}"):
                     if r["v"] is not None and isinstance(r["s"], ox.NamedNode) and r["s"].value in ids:
                         pairs.add((ids[r["s"].value], r["v"].value))
                         terms[r["v"].value] = r["v"]
-                con.executemany("INSERT INTO facet VALUES (?,?,?,?)", [(kind, f.name, v, e) for e, v in pairs])
+            con.executemany("INSERT INTO facet VALUES (?,?,?,?)", [(kind, f.name, v, e) for e, v in pairs])
         touched_facets.update((kind, f.name) for f in facets_for(kind))
     # facets whose values' names may have changed
     for kind, facet in con.execute("SELECT DISTINCT kind, facet FROM facet_value WHERE value IN (SELECT value FROM "
