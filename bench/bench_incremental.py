@@ -108,7 +108,7 @@ def timed_build(store_dir: Path, sources: list[Path]) -> tuple[float, dict, dict
     return wall, info["timings"], info
 
 
-def run(triples: int, edits: int, work: Path) -> dict:
+def run(triples: int, edits: int, work: Path, done=lambda row: None) -> dict:
     folder = work / f"sources-{triples}"
     manifest = synthetic.generate(folder, triples, copy_reference=synthetic._packaged_sources(), national=True)
     store_dir = work / f"store-{triples}"
@@ -125,6 +125,7 @@ def run(triples: int, edits: int, work: Path) -> dict:
         assert i_info["incremental"], "the edit made a full build"
         print(f"{triples}: {what}: {i_wall:.1f} s {i_stages}", flush=True)
         out["edits"].append({"what": what, "wall": i_wall, "stages": i_stages})
+        done(out)  # after each edit: a long run cut short keeps what it measured
     shutil.rmtree(store_dir, ignore_errors=True)
     shutil.rmtree(work / f"{store_dir.name}.builds", ignore_errors=True)
     return out
@@ -175,11 +176,14 @@ def main() -> None:
     rows = json.loads(args.results.read_text(encoding="utf-8")) if args.results and args.results.exists() else []
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         for triples in map(int, args.triples.split(",")):
-            row = run(triples, args.edits, Path(tmp))
-            rows = sorted([r for r in rows if r["triples"] != triples] + [row], key=lambda r: r["triples"])
-            if args.results:
-                args.results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-            write(rows)  # after each size: a long run cut short keeps what it measured
+            def done(row: dict) -> None:
+                nonlocal rows
+                rows = sorted([r for r in rows if r["triples"] != row["triples"]] + [row], key=lambda r: r["triples"])
+                if args.results:
+                    args.results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+                write(rows)
+
+            run(triples, args.edits, Path(tmp), done)
 
 
 if __name__ == "__main__":
