@@ -14,6 +14,10 @@ pages show depends only on the build, so the build writes it down once, in the o
 - ``facet_value``: each facet value's display text per language.
 - ``latest_event``: the home page's latest events (the same query it used to run per build).
 
+An incremental build (:func:`update`) copies the previous build's index and writes again only the rows
+the change can reach (see its doc); an entity's row id comes from its IRI (:func:`entity_id`), so no other
+row moves, and the rows equal a full :func:`write`'s (tests/graph/test_build_incremental.py).
+
 Written after the store is loaded (by :func:`write`, one call in :mod:`graph.build`), into a temporary
 file renamed into place, so the file always matches the store it was built from. The web app opens it
 read-only (``immutable``) per build, one connection per thread (:class:`BrowseIndex`).

@@ -14,6 +14,12 @@ What is indexed, for every typed entity under ``{base}id/``: its labels in both 
 (:data:`NAME_PROPERTIES`), and for a document its number in every written form
 (:func:`number_forms`: "23-QĐ/TW", "23", "QĐ 23", "Quyết định 23", "Quyết định số 23-QĐ/TW", "23/QĐ"…).
 
+An incremental build (:func:`update`) copies the previous build's index and writes again only the rows of
+the entities whose own statements changed: an entity's row reads nothing else but the document types.
+Entity ids are in ranking order and spaced (:data:`STRIDE`), so a new or renamed entity takes an id
+between its neighbours' and no other row moves; the rows are those a full :func:`write` gives, but for
+the ids, which keep the same order (tests/graph/test_build_incremental.py compares them).
+
 Ranking (:func:`SearchIndex.search`): a name equal to the whole query, then a name that starts with
 it, then names holding every query word, then names with words starting with every query word, then
 (only when nothing else matched) names holding some of the words. Within a tier, documents, then
@@ -146,8 +152,8 @@ CREATE INDEX name_folded ON name (folded, entity);
 CREATE INDEX name_entity ON name (entity);
 CREATE VIRTUAL TABLE name_fts USING fts5 (folded, content='name', content_rowid='id', prefix='1 2 3',
   tokenize='unicode61 remove_diacritics 0');
+INSERT INTO name_fts (name_fts) VALUES ('rebuild');
 """
-_FTS_REBUILD = "INSERT INTO name_fts (name_fts) VALUES ('rebuild');"
 
 
 def path(build_dir: str | os.PathLike) -> Path:
@@ -222,7 +228,7 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
         counts = _insert(con, [(n * STRIDE, entry) for n, entry in enumerate(entries, start=1)])
-        con.executescript(_DDL_AFTER + _FTS_REBUILD)
+        con.executescript(_DDL_AFTER)
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema_version", str(SCHEMA_VERSION)), ("base_iri", settings.base_iri()),
             ("entities", str(counts[0])), ("names", str(counts[1]))])
