@@ -172,7 +172,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="a folder for the sources and stores (default: a temporary one)")
     parser.add_argument("--results", type=Path, default=None,
                         help="a JSON file of the rows measured: rows of other sizes found in it are kept (sizes run separately)")
+    parser.add_argument("--render", type=Path, nargs="*", default=None,
+                        help="write the section from these --results files (sizes run apart) and run nothing")
     args = parser.parse_args()
+    if args.render is not None:
+        merged = {r["triples"]: r for f in args.render for r in json.loads(f.read_text(encoding="utf-8"))}
+        write([merged[t] for t in sorted(merged)])
+        return
     rows = json.loads(args.results.read_text(encoding="utf-8")) if args.results and args.results.exists() else []
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         for triples in map(int, args.triples.split(",")):
