@@ -223,18 +223,18 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         if not changed:
             continue
         ids = {iri: entity_id(iri) for iri in changed}
-        old_ranks = {lang: dict(con.execute(f"SELECT iri, rank_{lang} FROM entity WHERE kind = ?", (kind,)))
-                     for lang in LANGS}
         con.executemany("DELETE FROM entity WHERE id = ?", [(i,) for i in ids.values()])
         con.executemany("DELETE FROM facet WHERE entity = ?", [(i,) for i in ids.values()])
         typed = [i for i in changed if next(iter(db.quads_for_pattern(ox.NamedNode(i), rdf_type, None, default)), None)]
         names = {lang: _chunked(lambda part: display_names(db, kind, part, lang), typed) for lang in LANGS}
         when = _chunked(lambda part: dates(db, kind, part), typed)
         # the kind's order: the others keep theirs; each changed entity goes in by its name, then IRI
-        order = {}
+        order, old_ranks = {}, {}
         for n, lang in enumerate(LANGS):
-            rest = [(iri, name) for iri, name in con.execute(
-                f"SELECT iri, name_{lang} FROM entity WHERE kind = ? ORDER BY rank_{lang}", (kind,))]
+            rows = con.execute(f"SELECT iri, name_{lang}, rank_{lang} FROM entity WHERE kind = ? ORDER BY rank_{lang}",
+                               (kind,)).fetchall()
+            old_ranks[lang] = {iri: rank for iri, _name, rank in rows}
+            rest = [(iri, name) for iri, name, _rank in rows]
             keys = _LazyKeys(rest, key)  # a view of ``rest``, which grows as the changed entities go in
             for iri in sorted(typed, key=lambda i: (key(names[lang][i]), i)):
                 rest.insert(bisect.bisect_left(keys, (key(names[lang][iri]), iri)), (iri, names[lang][iri]))
@@ -284,9 +284,13 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         con.execute("DELETE FROM facet_count WHERE kind = ? AND facet = ?", (kind, facet))
         con.execute("DELETE FROM facet_value WHERE kind = ? AND facet = ?", (kind, facet))
         _facet_rows(con, kind, facet, {v: known[v] for v in counts}, counts, value_ranks)
-    con.execute("DELETE FROM latest_event")
-    con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
-                    [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
+    # the latest events read an event's type, start date and place: recomputed when one of those changed
+    dated = {dv + "startDate", dv + "location"}
+    if any(q.predicate.value in dated or (q.predicate == rdf_type and q.object.value == dv + "Event")
+           for q in removed | added):
+        con.execute("DELETE FROM latest_event")
+        con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
+                        [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
     entities = con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
     con.execute("UPDATE meta SET value = ? WHERE key = 'entities'", (str(entities),))
     # the planner's statistics (ANALYZE) are kept from the previous build: one edit hardly moves them
