@@ -55,13 +55,24 @@ def write_graphs(store: ox.Store, outs: dict[str, BinaryIO]) -> None:
     becomes a quad by naming its graph before that end."""
     store = as_store(store)
     if "trig" in outs:
-        outs["trig"].write("".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes().items()).encode())
+        outs["trig"].write(trig_header())
     for graph in sorted(store.named_graphs(), key=str):
         lines = store.graph_ntriples(graph)
         if not lines:
             continue  # a graph emptied by an incremental build may stay registered: it holds nothing
-        name = str(graph).encode()
-        if "nquads" in outs:
-            outs["nquads"].write(lines.replace(b" .\n", b" " + name + b" .\n"))
-        if "trig" in outs:
-            outs["trig"].write(name + b" {\n" + lines + b"}\n")
+        for fmt, out in outs.items():
+            out.write(graph_text(fmt, graph, lines))
+
+
+def trig_header() -> bytes:
+    """The prefixes a TriG file starts with."""
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes().items()).encode()
+
+
+def graph_text(fmt: str, graph: ox.NamedNode, lines: bytes) -> bytes:
+    """N-Triples ``lines`` (each ending in `` .\n``) of ``graph`` as N-Quads or as one TriG block. A TriG
+    file may name a graph in several blocks (the dumps write a large graph in parts)."""
+    name = str(graph).encode()
+    if fmt == "nquads":
+        return lines.replace(b" .\n", b" " + name + b" .\n")
+    return name + b" {\n" + lines + b"}\n"

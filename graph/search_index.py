@@ -14,6 +14,12 @@ What is indexed, for every typed entity under ``{base}id/``: its labels in both 
 (:data:`NAME_PROPERTIES`), and for a document its number in every written form
 (:func:`number_forms`: "23-QĐ/TW", "23", "QĐ 23", "Quyết định 23", "Quyết định số 23-QĐ/TW", "23/QĐ"…).
 
+An incremental build (:func:`update`) copies the previous build's index and writes again only the rows of
+the entities whose own statements changed: an entity's row reads nothing else but the document types.
+Entity ids are in ranking order and spaced (:data:`STRIDE`), so a new or renamed entity takes an id
+between its neighbours' and no other row moves; the rows are those a full :func:`write` gives, but for
+the ids, which keep the same order (tests/graph/test_build_incremental.py compares them).
+
 Ranking (:func:`SearchIndex.search`): a name equal to the whole query, then a name that starts with
 it, then names holding every query word, then names with words starting with every query word, then
 (only when nothing else matched) names holding some of the words. Within a tier, documents, then
@@ -25,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
@@ -33,10 +40,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import settings
+from graph.changes import Change
+from graph.errors import StoreError
 from graph.sqlite_file import ReadOnlySqlite
 
 FILENAME = "search.sqlite"
-SCHEMA_VERSION = 2  # 2: entity ids in ranking order
+SCHEMA_VERSION = 3  # 2: entity ids in ranking order; 3: ids STRIDE apart, names' ids from their entity's
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -138,6 +147,7 @@ CREATE TABLE entity (
 CREATE TABLE name (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL);
 """
 _DDL_AFTER = """
+CREATE INDEX entity_rank ON entity (kind_rank, sort_key, iri);
 CREATE INDEX name_folded ON name (folded, entity);
 CREATE INDEX name_entity ON name (entity);
 CREATE VIRTUAL TABLE name_fts USING fts5 (folded, content='name', content_rowid='id', prefix='1 2 3',
@@ -161,6 +171,11 @@ def _pick_label(names: list[tuple[int, str, str]], lang: str) -> str | None:
             if tag == want:
                 return text
     return None
+
+
+STRIDE = 1 << 20  # between two entities' ids in a full write: room for entities an incremental build adds
+NAME_BITS = 10  # a name's id is its entity's id << NAME_BITS, plus its place among the entity's names
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
@@ -193,66 +208,176 @@ def write(db: ox.Store, build_dir: str | os.PathLike) -> dict[str, int]:
 
     doctypes = _document_types(db)
     by_notation = {fold(t.notation): t for t in doctypes.values()}
-    numbers: dict[str, list[tuple[str, DocType | None]]] = {}
+    numbers: dict[str, list[tuple[str, str | None]]] = {}
     q = (f"SELECT ?s ?n ?t ?prefix WHERE {{ ?s <{_ELI}id_local>|<{settings.ontology_namespace()}documentNumber> ?n "
          f"OPTIONAL {{ ?s <{_ELI}type_document>|<{settings.ontology_namespace()}documentType> ?t }} "
          "FILTER(isLiteral(?n) && STRSTARTS(STR(?s), ?prefix)) }")
     for r in db.query(q, substitutions=prefix_lit):
-        s, number = r["s"].value, r["n"].value
-        doctype = doctypes.get(r["t"].value) if r["t"] is not None else None
-        if doctype is None:
-            parsed = parse_number(number)
-            doctype = by_notation.get(fold(parsed[1])) if parsed and parsed[1] else None
-        entry = (number, doctype)
-        if s in types and entry not in numbers.setdefault(s, []):
-            numbers[s].append(entry)
+        if r["s"].value in types:
+            numbers.setdefault(r["s"].value, []).append((r["n"].value, r["t"].value if r["t"] is not None else None))
 
+    entries = [e for iri in types
+               if (e := _entry(prefix, iri, types[iri], names.get(iri, []), numbers.get(iri, []), doctypes,
+                                  by_notation))]
+    # Ids in ranking order (kind, then label, then IRI) and names inserted in id order: the ranking
+    # reads matches in id order (the FTS rowid order, the name index's order within one folded text)
+    # and stops at the ``limit``-th entity, however common the words (SearchIndex.search). Ids are
+    # STRIDE apart, so that an incremental build puts a new entity between two (:func:`update`).
+    entries.sort(key=lambda e: e[:3])
     con = sqlite3.connect(temporary)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
-        entries = []
-        for iri in sorted(types):
-            own = names.get(iri, [])
-            nums = numbers.get(iri, [])
-            if not own and not nums:
-                continue  # nothing to find it by
-            kind = iri[len(prefix):].split("/", 1)[0]
-            label_vi, label_en = _pick_label(own, "vi"), _pick_label(own, "en")
-            label_other = min(own)[2] if own else None
-            number = nums[0][0] if nums else None
-            sort_key = fold(_with_number(number, label_vi or label_other or label_en) if number
-                            else label_vi or label_other or label_en or iri)
-            entries.append((_kind_rank(kind), sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums))
-        # Ids in ranking order (kind, then label, then IRI) and names inserted in id order: the ranking
-        # reads matches in id order (the FTS rowid order, the name index's order within one folded text)
-        # and stops at the ``limit``-th entity, however common the words (SearchIndex.search).
-        entries.sort(key=lambda e: e[:3])
-        entity_rows, name_rows = [], []
-        for eid, (rank, sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums) in enumerate(
-                entries, start=1):
-            entity_rows.append((eid, iri, kind, rank, label_vi, label_en, label_other, sort_key,
-                                number, json.dumps(_ordered_types(types[iri]))))
-            seen: set[str] = set()
-            texts = [text for _r, _t, text in own]
-            for num, doctype in nums:
-                texts.extend(sorted(number_forms(num, doctype)))
-            for text in texts:
-                folded = fold(text)
-                if folded and folded not in seen:
-                    seen.add(folded)
-                    name_rows.append((eid, text, folded))
-        con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?)", entity_rows)
-        con.executemany("INSERT INTO name (entity, text, folded) VALUES (?,?,?)", name_rows)
+        counts = _insert(con, [(n * STRIDE, entry) for n, entry in enumerate(entries, start=1)])
         con.executescript(_DDL_AFTER)
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema_version", str(SCHEMA_VERSION)), ("base_iri", settings.base_iri()),
-            ("entities", str(len(entity_rows))), ("names", str(len(name_rows)))])
+            ("entities", str(counts[0])), ("names", str(counts[1]))])
         con.commit()
         con.execute("VACUUM")
     finally:
         con.close()
     os.replace(temporary, target)
-    return {"entities": len(entity_rows), "names": len(name_rows)}
+    return {"entities": counts[0], "names": counts[1]}
+
+
+def _entry(prefix: str, iri: str, types: set[str], own: list[tuple[int, str, str]],
+           numbers: list[tuple[str, str | None]], doctypes: dict[str, DocType],
+           by_notation: dict[str, DocType]) -> tuple | None:
+    """The ranking key and row of one entity (None when there is nothing to find it by)."""
+    nums: list[tuple[str, DocType | None]] = []
+    for number, type_iri in sorted(numbers, key=lambda x: (x[0], x[1] or "")):
+        doctype = doctypes.get(type_iri) if type_iri is not None else None
+        if doctype is None:
+            parsed = parse_number(number)
+            doctype = by_notation.get(fold(parsed[1])) if parsed and parsed[1] else None
+        if (number, doctype) not in nums:
+            nums.append((number, doctype))
+    own = sorted(own)
+    if not own and not nums:
+        return None  # nothing to find it by
+    kind = iri[len(prefix):].split("/", 1)[0]
+    label_vi, label_en = _pick_label(own, "vi"), _pick_label(own, "en")
+    label_other = own[0][2] if own else None
+    number = nums[0][0] if nums else None
+    sort_key = fold(_with_number(number, label_vi or label_other or label_en) if number
+                    else label_vi or label_other or label_en or iri)
+    return (_kind_rank(kind), sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums, types)
+
+
+def _insert(con: sqlite3.Connection, rows: list[tuple[int, tuple]]) -> tuple[int, int]:
+    """Insert (id, entry) rows and their names; (entities, names) inserted."""
+    entity_rows, name_rows = [], []
+    for eid, (rank, sort_key, iri, kind, label_vi, label_en, label_other, number, own, nums, types) in rows:
+        entity_rows.append((eid, iri, kind, rank, label_vi, label_en, label_other, sort_key,
+                            number, json.dumps(_ordered_types(types))))
+        seen: set[str] = set()
+        texts = [text for _r, _t, text in own]
+        for num, doctype in nums:
+            texts.extend(sorted(number_forms(num, doctype)))
+        for text in texts:
+            folded = fold(text)
+            if folded and folded not in seen:
+                if len(seen) == 1 << NAME_BITS:
+                    raise StoreError(f"<{iri}> has more than {1 << NAME_BITS} names; the search index holds fewer.")
+                name_rows.append(((eid << NAME_BITS) + len(seen), eid, text, folded))
+                seen.add(folded)
+    con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?)", entity_rows)
+    con.executemany("INSERT INTO name VALUES (?,?,?,?)", name_rows)
+    return len(entity_rows), len(name_rows)
+
+
+def update(db: ox.Store, build_dir: str | os.PathLike, change: Change, say) -> dict[str, int]:
+    """The index of ``db`` from the previous build's (``change``): the rows of the entities whose own
+    statements changed are written again, the others kept. An entity's row reads only its own types,
+    names and numbers, and the document types (a change to those means a full :func:`write`). The rows
+    are those :func:`write` gives, but for the ids, which keep the same order."""
+    prefix = settings.base_iri() + "id/"
+    target = path(build_dir)
+    temporary = target.with_suffix(".sqlite.tmp")
+    doctypes = _document_types(db)
+    why = None
+    if doctypes != _document_types(change.old):
+        why = "document types changed"
+    elif not path(change.previous).is_file():
+        why = "the previous build has no search index"
+    if why is None:
+        shutil.copyfile(path(change.previous), temporary)
+        con = sqlite3.connect(temporary)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+            if meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("base_iri") != settings.base_iri():
+                why = "the previous search index is of another version"
+            else:
+                why = _update(con, db, prefix, change, doctypes)
+            if why is None:
+                con.commit()
+                counts = [int(v) for (v,) in con.execute(
+                    "SELECT value FROM meta WHERE key IN ('entities', 'names') ORDER BY key")]
+        finally:
+            con.close()
+        if why is None:
+            os.replace(temporary, target)
+            return {"entities": counts[0], "names": counts[1]}
+        temporary.unlink(missing_ok=True)
+    say(f"store: search index written in full ({why})")
+    return write(db, build_dir)
+
+
+def _update(con: sqlite3.Connection, db: ox.Store, prefix: str, change: Change, doctypes) -> str | None:
+    """Rewrite the changed entities' rows in ``con``; a reason to write it all instead, or None."""
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    iris = sorted(i for i in change.subjects() if i.startswith(prefix) and not i.startswith(prefix + "evidence/"))
+    props = [ox.NamedNode(p) for p in name_properties()]
+    dv = settings.ontology_namespace()
+    number_props = [ox.NamedNode(_ELI + "id_local"), ox.NamedNode(dv + "documentNumber")]
+    type_props = [ox.NamedNode(_ELI + "type_document"), ox.NamedNode(dv + "documentType")]
+    default = ox.DefaultGraph()
+    by_notation = {fold(t.notation): t for t in doctypes.values()}
+    entries = []
+    for iri in iris:
+        node = ox.NamedNode(iri)
+        types = {q.object.value for q in db.quads_for_pattern(node, _RDF_TYPE, None, default)}
+        if not types:
+            continue
+        own = [(rank, (q.object.language or "").lower().split("-")[0], q.object.value)
+               for rank, p in enumerate(props) for q in db.quads_for_pattern(node, p, None, default)
+               if isinstance(q.object, ox.Literal)]
+        doc_types = [q.object.value for p in type_props for q in db.quads_for_pattern(node, p, None, default)] or [None]
+        numbers = [(q.object.value, t) for p in number_props for q in db.quads_for_pattern(node, p, None, default)
+                   if isinstance(q.object, ox.Literal) for t in doc_types]
+        entry = _entry(prefix, iri, types, own, numbers, doctypes, by_notation)
+        if entry is not None:
+            entries.append(entry)
+    names = entities = 0
+    for iri in iris:  # the old rows go
+        row = con.execute("SELECT id FROM entity WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            continue
+        gone = con.execute("SELECT id, folded FROM name WHERE entity = ?", row).fetchall()
+        con.executemany("INSERT INTO name_fts (name_fts, rowid, folded) VALUES ('delete', ?, ?)", gone)
+        con.execute("DELETE FROM name WHERE entity = ?", row)
+        con.execute("DELETE FROM entity WHERE id = ?", row)
+        names -= len(gone)
+        entities -= 1
+    for entry in sorted(entries, key=lambda e: e[:3]):  # each between its neighbours in ranking order
+        key = entry[:3]
+        before = con.execute("SELECT id FROM entity WHERE (kind_rank, sort_key, iri) < (?, ?, ?) "
+                             "ORDER BY kind_rank DESC, sort_key DESC, iri DESC LIMIT 1", key).fetchone()
+        after = con.execute("SELECT id FROM entity WHERE (kind_rank, sort_key, iri) > (?, ?, ?) "
+                            "ORDER BY kind_rank, sort_key, iri LIMIT 1", key).fetchone()
+        low = before[0] if before else 0
+        high = after[0] if after else low + 2 * STRIDE
+        if high - low < 2:
+            return "no room left between two entities' ids"
+        eid = (low + high) // 2
+        e, n = _insert(con, [(eid, entry)])
+        con.executemany("INSERT INTO name_fts (rowid, folded) VALUES (?, ?)",
+                        con.execute("SELECT id, folded FROM name WHERE entity = ?", (eid,)).fetchall())
+        entities, names = entities + e, names + n
+    con.executemany("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?",
+                    [(entities, "entities"), (names, "names")])
+    return None
 
 
 def _with_number(number: str, label: str | None) -> str:

@@ -34,7 +34,8 @@ def test_build_writes_a_store_and_swaps_it_in(tmp_path, files):
     assert link.is_symlink() and link.resolve() == result.path.resolve()
     assert builds(link) == [result.build_id]
     assert result.validation.conforms and result.validation.warnings == 2
-    assert set(result.timings) == {"load", "reason", "validate", "store"}
+    # the store stage's parts too (search and browse indexes, dumps)
+    assert set(result.timings) == {"load", "reason", "validate", "search", "browse", "close", "dumps", "store"}
     steps = ["load", "reason", "validate", "store"]
     assert [m.split(":")[0] for m in messages] == steps
     # each progress line reports the time the result records for its step

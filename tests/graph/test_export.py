@@ -60,3 +60,23 @@ def test_a_literal_with_line_breaks_and_full_stops_keeps_its_graph(fmt):
     store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), tricky, g))
     back = list(ox.parse(exported(store, fmt), format=FORMATS[fmt]))
     assert back == [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), tricky, g)]
+
+
+def test_a_graph_in_several_trig_blocks_is_one_graph():
+    """The dumps write a large graph in parts (graph/dumps.py): one TriG block per part, each a gzip
+    member; rdflib and pyoxigraph read the blocks as one graph, and the members as one file."""
+    import gzip
+
+    from graph.export import graph_text, trig_header
+
+    g = ox.NamedNode("https://w3id.org/danvan/graph/inferred")
+    first = '<https://example.org/a> <https://example.org/p> "một" .\n'.encode()
+    second = b"<https://example.org/b> <https://example.org/p> <https://example.org/a> .\n"
+    data = b"".join(gzip.compress(part, mtime=0)
+                    for part in (trig_header(), graph_text("trig", g, first), graph_text("trig", g, second)))
+    text = gzip.decompress(data)
+    assert {q.graph_name for q in ox.parse(text, format=ox.RdfFormat.TRIG)} == {g}
+    assert len(list(ox.parse(text, format=ox.RdfFormat.TRIG))) == 2
+    dataset = rdflib.Dataset()
+    dataset.parse(data=text, format="trig")
+    assert len(dataset.graph(rdflib.URIRef(g.value))) == 2
