@@ -40,7 +40,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import __version__, settings, store
+from graph import __version__, reason_delta, settings, store
 from graph.errors import SourceContentError
 from graph.load import LoadedSource, PathLike, load
 from graph.reason import domain_rules, materialize
@@ -155,30 +155,31 @@ def apply(plan: Plan, build_dir: Path, sources: list[PathLike], ontology: list[P
     for quad in old_quads - new_quads:
         db.remove(quad)
     db.extend(new_quads - old_quads)
+    for record in plan.removed:  # an emptied graph is still named in the store: a full build would not have it
+        db.remove_graph(ox.NamedNode(record["iri"]))
     quads = plan.info["quads"] - len(old_quads - new_quads) + len(new_quads - old_quads)
     removed_triples: set[Triple] = {(q.subject, q.predicate, q.object) for q in old_quads - new_quads}
     added_triples: set[Triple] = {(q.subject, q.predicate, q.object) for q in new_quads - old_quads}
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    # Rule rounds are several times slower in RocksDB transactions (graph/build.py): reason (and
-    # validate) over an in-memory copy of the asserted graphs, and write only the difference back.
     inferred_graph = ox.NamedNode(settings.inferred_graph())
-    memory = ox.Store()
-    memory.bulk_extend(q for q in db.quads_for_pattern(None, None, None, None)
-                       if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != inferred_graph)
-    before = {(q.subject, q.predicate, q.object) for q in db.quads_for_pattern(None, None, None, inferred_graph)}
-    inferred = materialize(memory)
-    after = {(q.subject, q.predicate, q.object) for q in memory.quads_for_pattern(None, None, None, inferred_graph)}
-    for s, p, o in before - after:
+    try:
+        gone_inferred, new_inferred, size = reason_delta.reason(db, removed_triples, added_triples)
+        inferred = plan.info["inferred"] - len(gone_inferred) + len(new_inferred)
+        how = f"the neighbourhood of the change ({size} quads)"
+    except reason_delta.NotLocal as why:
+        gone_inferred, new_inferred, inferred = _reason_in_full(db, inferred_graph)
+        how = f"in full, since {why}"
+    for s, p, o in gone_inferred:
         db.remove(ox.Quad(s, p, o, inferred_graph))
-    db.extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in after - before)
-    quads += len(after) - len(before)
-    removed_triples |= before - after
-    added_triples |= after - before
+    db.extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in new_inferred)
+    quads += len(new_inferred) - len(gone_inferred)
+    removed_triples |= gone_inferred
+    added_triples |= new_inferred
     timings["reason"] = time.perf_counter() - start
-    say(f"reason: {inferred} inferred triples, {len(after - before)} new, {len(before - after)} gone "
-        f"({timings['reason']:.2f} s)")
+    say(f"reason: {inferred} inferred triples, {len(new_inferred)} new, {len(gone_inferred)} gone, reasoned over "
+        f"{how} ({timings['reason']:.2f} s)")
 
     start = time.perf_counter()
     union = plan.info["triples"]
@@ -203,15 +204,46 @@ def apply(plan: Plan, build_dir: Path, sources: list[PathLike], ontology: list[P
     nodes = {term for triple in removed_triples | added_triples for term in (triple[0], triple[2])}
     nodes |= {ox.NamedNode(iri) for iri in dropped} | {ox.NamedNode(s.iri) for s in new_sources}
     focus = Focus(frozenset({*dropped, *(s.iri for s in new_sources)}), frozenset(nodes))
-    fresh_result = validate(memory, loaded, shapes, focus=focus)
+    # on the new store itself: its default graph already holds the union, which the compiled queries
+    # (SELECT DISTINCT over the union of the graphs) read as they read the graphs
+    fresh_result = validate(db, loaded, shapes, focus=focus, default_is_union=True)
     previous = findings_from_json(json.loads((plan.previous / FINDINGS).read_text(encoding="utf-8")))
     result = merge(previous, fresh_result, focus)
     timings["validate"] = time.perf_counter() - start
     say(f"validate: {len(nodes)} touched node(s); {result.violations} violation(s), {result.warnings} warning(s) "
         f"({timings['validate']:.2f} s)")
     graphs = {*dropped, *(s.iri for s in new_sources)}
-    if after != before:
+    if gone_inferred or new_inferred:
         graphs.add(inferred_graph.value)
     if gone or new:
         graphs.add("")  # the default graph
-    return Outcome(db, memory, loaded, inferred, union, quads, result, timings, frozenset(graphs), frozenset(nodes))
+    data = ox.Store() if result.conforms else _naming_store(db, result)
+    return Outcome(db, data, loaded, inferred, union, quads, result, timings, frozenset(graphs), frozenset(nodes))
+
+
+def _reason_in_full(db: ox.Store, inferred_graph: ox.NamedNode) -> tuple[set[Triple], set[Triple], int]:
+    """The whole inferred graph recomputed (:func:`graph.reason.materialize`) over an in-memory copy of the
+    asserted graphs (rule rounds are several times slower in RocksDB transactions): what goes, what
+    comes, and its new size."""
+    memory = ox.Store()
+    memory.bulk_extend(q for q in db.quads_for_pattern(None, None, None, None)
+                       if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != inferred_graph)
+    before = {(q.subject, q.predicate, q.object) for q in db.quads_for_pattern(None, None, None, inferred_graph)}
+    inferred = materialize(memory)
+    after = {(q.subject, q.predicate, q.object) for q in memory.quads_for_pattern(None, None, None, inferred_graph)}
+    return before - after, after - before, inferred
+
+
+def _naming_store(db: ox.Store, result: ValidationResult) -> ox.Store:
+    """A small in-memory store with the statements about every IRI the findings mention (their labels and
+    numbers), its named graphs only, to name them in the report as a full build's store would."""
+    iris = set()
+    for f in result.findings:
+        words = [f.focus, f.path or "", f.value or "", *(v for _, v, is_iri in f.claimed if is_iri),
+                 *(w for _, text in f.messages for w in text.split())]
+        iris |= {w.strip("<>.,;:()") for w in words if w.strip("<(").startswith(("http://", "https://", "urn:"))}
+    data = ox.Store()
+    for iri in iris:
+        data.extend(q for q in db.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+                    if not isinstance(q.graph_name, ox.DefaultGraph))
+    return data

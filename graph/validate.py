@@ -221,10 +221,12 @@ def compile_file(shapes: PathLike | None = None) -> Compiled:
 
 
 def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
-             focus: Focus | None = None, timings: dict[str, float] | None = None) -> ValidationResult:
+             focus: Focus | None = None, timings: dict[str, float] | None = None,
+             default_is_union: bool = False) -> ValidationResult:
     """Run the EachSource shapes on each source graph and the AllSources shapes on everything, as
     compiled SPARQL in ``store``. With ``focus``, only what it names (see :class:`Focus`); then
-    :func:`merge` combines the result with the previous build's findings.
+    :func:`merge` combines the result with the previous build's findings. ``default_is_union``: the
+    store's default graph is the union of its named graphs (a built store), not asserted data of its own.
     ``timings`` (if given) receives seconds per constraint key."""
     compiled = compile_file(shapes)
     findings: list[Finding] = []
@@ -238,7 +240,7 @@ def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | No
     rechecked: dict[str, set[str]] = {}
     if compiled.every:
         scratch = _validation_graph()
-        _write_records(store, sources, scratch)
+        _write_records(store, sources, scratch, default_is_union)
         try:
             for constraint in compiled.every:
                 start = time.perf_counter()
@@ -451,14 +453,15 @@ def _occurs(store: ox.Store, term, graph: ox.NamedNode) -> bool:
     return any(next(iter(store.quads_for_pattern(*p, graph)), None) is not None for p in patterns)
 
 
-def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode) -> None:
+def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode,
+                   default_is_union: bool = False) -> None:
     """The claims and the asserted-graph records (see the module's docstring) into ``scratch``."""
     ns = dv()
     store.update(f"DROP SILENT GRAPH <{scratch.value}>")
     derived = {settings.ontology_graph(), settings.inferred_graph(), scratch.value}
     quads = [ox.Quad(name, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ns.AssertedGraph)), scratch)
              for name in store.named_graphs() if name.value not in derived]
-    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+    if not default_is_union and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
         quads.append(ox.Quad(ox.BlankNode("default-graph"), ox.NamedNode(str(RDF.type)),
                              ox.NamedNode(str(ns.AssertedGraph)), scratch))
     store.extend(quads)
