@@ -163,3 +163,30 @@ def test_reasoning_again_forgets_what_a_dropped_graph_entailed(loaded_store):
     materialize(fresh)
     inferred = ox.NamedNode("https://w3id.org/danvan/graph/inferred")
     assert set(db.quads_for_pattern(None, None, None, inferred)) == set(fresh.quads_for_pattern(None, None, None, inferred))
+
+
+def test_edits_that_change_what_is_inferred_equal_a_full_build(tmp_path, sources):
+    """Each edit is re-reasoned around the change only (the progress says so) and equals a full build: a
+    repeal that ends a document's force, then an end of force stated (the inferred one goes), a second
+    date for a document from another file (the conflict mark), a sub-organization link moved in a chain."""
+    live = tmp_path / "store"
+    built(live, sources)
+    extra = sources / "900-extra.ttl"
+    article = sources / "001-thanhuy-quan-5-quan-triet-van-ban-dan-van.ttl"
+    edits = [
+        lambda: extra.write_text(NEW_SOURCE, encoding="utf-8"),
+        lambda: edit(extra, "dv:replaces d:qd-23-tw-2021 .",
+                     'dv:replaces d:qd-23-tw-2021 .\nd:qd-23-tw-2021 dv:endOfValidity "2030-01-01"^^xsd:date .'),
+        lambda: edit(extra, 'dv:dateIssued "2024-01-02"^^xsd:date ;',
+                     'dv:dateIssued "2024-01-02"^^xsd:date ;\n    dv:entryIntoForce "2024-02-02"^^xsd:date ;'),
+        lambda: edit(extra, "d:extra a", 'd:qd-23-tw-2021 dv:dateIssued "2022-02-02"^^xsd:date .\nd:extra a'),
+        lambda: edit(article, "dv:subOrganizationOf o:cap-uy--quan-5--thanh-pho-ho-chi-minh .",
+                     "dv:subOrganizationOf o:cap-uy--thanh-pho-ho-chi-minh ."),
+        lambda: extra.unlink(),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        said: list[str] = []
+        step = build_module.build(live, sources=sorted(sources.glob("*.ttl")), progress=said.append)
+        assert any(line.startswith("reason:") and "neighbourhood of the change" in line for line in said), said
+        assert_same_build(step, built(tmp_path / f"full-{number}", sources, incremental=False))
