@@ -203,7 +203,8 @@ def apply(plan: Plan, build_dir: Path, sources: list[PathLike], ontology: list[P
     loaded = [by_path[str(p)] for p in sources]
     nodes = {term for triple in removed_triples | added_triples for term in (triple[0], triple[2])}
     nodes |= {ox.NamedNode(iri) for iri in dropped} | {ox.NamedNode(s.iri) for s in new_sources}
-    focus = Focus(frozenset({*dropped, *(s.iri for s in new_sources)}), frozenset(nodes))
+    focus = Focus(frozenset({*dropped, *(s.iri for s in new_sources)}), frozenset(nodes),
+                  frozenset(removed_triples | added_triples))
     # on the new store itself: its default graph already holds the union, which the compiled queries
     # (SELECT DISTINCT over the union of the graphs) read as they read the graphs
     fresh_result = validate(db, loaded, shapes, focus=focus, default_is_union=True)

@@ -50,7 +50,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from graph import resources, settings
+from graph import resources, settings, shape_reach
 from graph.errors import SourceContentError
 from graph.load import LoadedSource, Packaged, PathLike, parse_file
 from graph.namespaces import dv, prefixes, quad_to_rdflib, to_rdflib
@@ -197,10 +197,14 @@ class ValidationResult:
 class Focus:
     """What an incremental build re-checks: the EachSource shapes on ``sources`` (IRIs) only, and the
     AllSources constraints that depend only on their focus node's own statements (and, for sh:class,
-    on its values' types) on ``nodes`` only; the other AllSources constraints run whole."""
+    on its values' types) on ``nodes`` only. Given the ``changed`` triples (removed and added, asserted
+    and inferred), the other AllSources constraints are re-checked on ``nodes`` and on the focus nodes
+    the changed triples reach through their patterns (:mod:`graph.shape_reach`); without them, or for a
+    constraint that reads the claims (made anew by each validation) or cannot be walked, they run whole."""
 
     sources: frozenset[str]
     nodes: frozenset  # ox terms
+    changed: frozenset | None = None  # ox (subject, predicate, object) triples
 
 
 @dataclass
@@ -244,10 +248,11 @@ def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | No
         try:
             for constraint in compiled.every:
                 start = time.perf_counter()
-                if focus is None or not constraint.local:
+                reached = None if focus is None or constraint.local else _reached(store, constraint, focus)
+                if focus is None or (not constraint.local and reached is None):
                     rows = store.query(constraint.query(), use_default_graph_as_union=True)
                 else:
-                    nodes = _focus_nodes(store, constraint, focus)
+                    nodes = _focus_nodes(store, constraint, focus) | (reached or set())
                     rechecked[constraint.key] = {_focus_text(to_rdflib(n)) for n in nodes}
                     rows = _targeted_rows(store, constraint, nodes)
                 for row in rows:
@@ -283,7 +288,9 @@ def _check_each_source(store: ox.Store, constraints: list[Constraint], sources: 
     A file that extends the class tree itself, holds blank nodes or is very large is asked everything."""
     ontology = ox.NamedNode(settings.ontology_graph())
     supers = _superclasses(store, ontology)
-    suspects = {c.key: _suspect_graphs(store, c) for c in constraints if c.component in _MONOTONE and c.needs}
+    # (a pass over every graph: worth it for many files, not for the few an incremental build re-checks)
+    suspects = {c.key: _suspect_graphs(store, c) for c in constraints
+                if c.component in _MONOTONE and c.needs and len(sources) > _ASK_ALL}
     findings: list[Finding] = []
     for source in sources:
         graph = ox.NamedNode(source.iri)
@@ -320,6 +327,7 @@ def _suspect_graphs(store: ox.Store, constraint: Constraint) -> set[str]:
     return graphs
 
 
+_ASK_ALL = 20  # up to this many files, each is asked every query that can find something in it
 _SMALL = 5000  # quads: a source graph up to this size is checked node by node
 
 
@@ -413,6 +421,21 @@ def _focus_nodes(store: ox.Store, constraint: Constraint, focus: Focus) -> set:
         # sh:class looks at its values' types: a node whose types changed re-checks whoever points at it
         nodes |= _pointing_at(store, constraint.via, focus.nodes)
     return nodes
+
+
+_RECORDS = ("Claim", "AssertedGraph", "claimSubject", "claimProperty", "claimValue", "claimSource", "claimFile")
+
+
+def _reached(store: ox.Store, constraint: Constraint, focus: Focus) -> set | None:
+    """The focus nodes a constraint that reads beyond its focus node must re-check (see :class:`Focus`),
+    or None when it must run whole."""
+    if focus.changed is None:
+        return None
+    edges = shape_reach.patterns(constraint.prologue + "SELECT * WHERE {" + constraint.body + "}")
+    records = {str(dv()[name]) for name in _RECORDS}
+    if edges is None or any(e.predicates & records for e in edges) or (constraint.target_classes or set()) & records:
+        return None
+    return shape_reach.affected_or_none(store, edges, set(focus.changed))
 
 
 def _targeted_rows(store: ox.Store, constraint: Constraint, nodes: set):
