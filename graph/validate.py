@@ -244,10 +244,22 @@ def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | No
     rechecked: dict[str, set[str]] = {}
     if compiled.every:
         scratch = _validation_graph()
-        _write_records(store, sources, scratch, default_is_union)
+        # an incremental re-check makes claims only about the subjects whose one-valued properties changed,
+        # and records only the changed graphs (the only ones a local constraint looks at)
+        claimed = _claim_subjects(store, focus)
+        _write_records(store, sources, scratch, default_is_union, claimed,
+                       None if claimed is None else {n for n in focus.nodes if isinstance(n, ox.NamedNode)})
         try:
             for constraint in compiled.every:
                 start = time.perf_counter()
+                if claimed is not None and _reads_claims(constraint):
+                    claims = {q.subject for q in store.quads_for_pattern(
+                        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(dv().Claim)), scratch)}
+                    rechecked[constraint.key] = {_focus_text(to_rdflib(n)) for n in claimed}
+                    for row in _targeted_rows(store, constraint, claims):
+                        findings.append(_finding(store, constraint, row, sources, scratch, report))
+                    _tick(timings, constraint, start)
+                    continue
                 reached = None if focus is None or constraint.local else _reached(store, constraint, focus)
                 if focus is None or (not constraint.local and reached is None):
                     rows = store.query(constraint.query(), use_default_graph_as_union=True)
@@ -476,19 +488,41 @@ def _occurs(store: ox.Store, term, graph: ox.NamedNode) -> bool:
     return any(next(iter(store.quads_for_pattern(*p, graph)), None) is not None for p in patterns)
 
 
+def _claim_subjects(store: ox.Store, focus: Focus | None) -> set | None:
+    """For an incremental re-check, the subjects of the changed triples of one-valued properties (their
+    claims are made again); None for every claim (no focus, or a blank node among them)."""
+    if focus is None or focus.changed is None:
+        return None
+    one = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(dv().expectsOneValue)), None, None)}
+    subjects = {s for s, p, _o in focus.changed if p in one}
+    return None if any(isinstance(s, ox.BlankNode) for s in subjects) else subjects
+
+
+def _reads_claims(constraint: Constraint) -> bool:
+    edges = shape_reach.patterns(constraint.prologue + "SELECT * WHERE {" + constraint.body + "}")
+    claims = {str(dv()[name]) for name in _RECORDS if name.startswith("claim")} | {str(dv().Claim)}
+    return edges is None or any(e.predicates & claims for e in edges) or bool((constraint.target_classes or set()) & claims)
+
+
 def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode,
-                   default_is_union: bool = False) -> None:
-    """The claims and the asserted-graph records (see the module's docstring) into ``scratch``."""
+                   default_is_union: bool = False, subjects: set | None = None, records: set | None = None) -> None:
+    """The claims and the asserted-graph records (see the module's docstring) into ``scratch``; with
+    ``subjects``, the claims about those only; with ``records``, the records of those among the store's
+    graphs only."""
     ns = dv()
     store.update(f"DROP SILENT GRAPH <{scratch.value}>")
     derived = {settings.ontology_graph(), settings.inferred_graph(), scratch.value}
+    names = store.named_graphs() if records is None else [g for g in records if store.contains_named_graph(g)]
     quads = [ox.Quad(name, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ns.AssertedGraph)), scratch)
-             for name in store.named_graphs() if name.value not in derived]
+             for name in names if name.value not in derived]
     if not default_is_union and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
         quads.append(ox.Quad(ox.BlankNode("default-graph"), ox.NamedNode(str(RDF.type)),
                              ox.NamedNode(str(ns.AssertedGraph)), scratch))
     store.extend(quads)
     if not sources:
+        return
+    if subjects is not None:
+        _write_claims_about(store, sources, scratch, subjects)
         return
     files = " ".join(f"(<{s.iri}> {Literal(s.path).n3()})" for s in sources)
     graphs = " ".join(f"<{s.iri}>" for s in sources)
@@ -505,6 +539,32 @@ def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.Nam
             VALUES (?g ?file) {{ {files} }}
             GRAPH ?g {{ ?s ?p ?o }}
         }}""")
+
+
+def _write_claims_about(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode, subjects: set) -> None:
+    """The claims :func:`_write_records` makes, about ``subjects`` only, looked up triple by triple."""
+    ns = dv()
+    rdf_type = ox.NamedNode(str(RDF.type))
+    one = [q.subject for q in store.quads_for_pattern(
+        None, ox.NamedNode(str(ns.expectsOneValue)), None, ox.NamedNode(settings.ontology_graph()))
+        if isinstance(q.object, ox.Literal) and q.object.value in ("true", "1")]
+    files = {ox.NamedNode(s.iri): s.path for s in sources}
+    quads = []
+    for subject in subjects:
+        for prop in one:
+            said = [(q.graph_name, q.object) for q in store.quads_for_pattern(subject, prop, None, None)
+                    if q.graph_name in files]
+            if len({g for g, _ in said}) < 2 or len({o for _, o in said}) < 2:
+                continue
+            for graph, value in said:
+                claim = ox.BlankNode()
+                quads += [ox.Quad(claim, rdf_type, ox.NamedNode(str(ns.Claim)), scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimSubject)), subject, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimProperty)), prop, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimValue)), value, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimSource)), graph, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimFile)), ox.Literal(files[graph]), scratch)]
+    store.extend(quads)
 
 
 def _finding(store: ox.Store, constraint: Constraint, row, sources: list[LoadedSource],
