@@ -216,3 +216,14 @@ def test_findings_about_nodes_the_edit_does_not_mention_equal_a_full_build(tmp_p
     step = built(live, sources)  # the warning went with the file
     assert not any("qd-489" in f.message() for f in step.validation.findings if f.severity == "Warning")
     assert_same_build(step, built(tmp_path / "full-3", sources, incremental=False))
+
+
+def test_a_moved_file_equals_a_full_build(tmp_path, sources):
+    """The same source under another file name: no quad changes, but the findings name the new file."""
+    live = tmp_path / "store"
+    built(live, sources)
+    moved = sources / "001-thanhuy-quan-5-quan-triet-van-ban-dan-van.ttl"
+    moved.rename(sources / "001-moved.ttl")
+    step = built(live, sources)
+    assert any("001-moved.ttl" in repr((f.files, f.claimed)) for f in step.validation.findings)
+    assert_same_build(step, built(tmp_path / "full", sources, incremental=False))
