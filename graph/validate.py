@@ -50,7 +50,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from graph import resources, settings
+from graph import resources, settings, shape_reach
 from graph.errors import SourceContentError
 from graph.load import LoadedSource, Packaged, PathLike, parse_file
 from graph.namespaces import dv, prefixes, quad_to_rdflib, to_rdflib
@@ -197,10 +197,14 @@ class ValidationResult:
 class Focus:
     """What an incremental build re-checks: the EachSource shapes on ``sources`` (IRIs) only, and the
     AllSources constraints that depend only on their focus node's own statements (and, for sh:class,
-    on its values' types) on ``nodes`` only; the other AllSources constraints run whole."""
+    on its values' types) on ``nodes`` only. Given the ``changed`` triples (removed and added, asserted
+    and inferred), the other AllSources constraints are re-checked on ``nodes`` and on the focus nodes
+    the changed triples reach through their patterns (:mod:`graph.shape_reach`); without them, or for a
+    constraint that reads the claims (made anew by each validation) or cannot be walked, they run whole."""
 
     sources: frozenset[str]
     nodes: frozenset  # ox terms
+    changed: frozenset | None = None  # ox (subject, predicate, object) triples
 
 
 @dataclass
@@ -221,10 +225,12 @@ def compile_file(shapes: PathLike | None = None) -> Compiled:
 
 
 def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
-             focus: Focus | None = None, timings: dict[str, float] | None = None) -> ValidationResult:
+             focus: Focus | None = None, timings: dict[str, float] | None = None,
+             default_is_union: bool = False) -> ValidationResult:
     """Run the EachSource shapes on each source graph and the AllSources shapes on everything, as
     compiled SPARQL in ``store``. With ``focus``, only what it names (see :class:`Focus`); then
-    :func:`merge` combines the result with the previous build's findings.
+    :func:`merge` combines the result with the previous build's findings. ``default_is_union``: the
+    store's default graph is the union of its named graphs (a built store), not asserted data of its own.
     ``timings`` (if given) receives seconds per constraint key."""
     compiled = compile_file(shapes)
     findings: list[Finding] = []
@@ -238,16 +244,34 @@ def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | No
     rechecked: dict[str, set[str]] = {}
     if compiled.every:
         scratch = _validation_graph()
-        _write_records(store, sources, scratch)
+        # what the AllSources queries read: the union of the graphs; in a built store, its default graph
+        # already is that union, deduplicated (Oxigraph's union repeats a triple once per graph stating it:
+        # a person named in a thousand files made DisjointKindsShape join a million type pairs), plus the records
+        dataset = ({"default_graph": [ox.DefaultGraph(), scratch]} if default_is_union
+                   else {"use_default_graph_as_union": True})
+        # an incremental re-check makes claims only about the subjects whose one-valued properties changed,
+        # and records only the changed graphs (the only ones a local constraint looks at)
+        claimed = _claim_subjects(store, focus)
+        _write_records(store, sources, scratch, default_is_union, claimed,
+                       None if claimed is None else {n for n in focus.nodes if isinstance(n, ox.NamedNode)})
         try:
             for constraint in compiled.every:
                 start = time.perf_counter()
-                if focus is None or not constraint.local:
-                    rows = store.query(constraint.query(), use_default_graph_as_union=True)
+                if claimed is not None and _reads_claims(constraint):
+                    claims = {q.subject for q in store.quads_for_pattern(
+                        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(dv().Claim)), scratch)}
+                    rechecked[constraint.key] = {_focus_text(to_rdflib(n)) for n in claimed}
+                    for row in _targeted_rows(store, constraint, claims, dataset):
+                        findings.append(_finding(store, constraint, row, sources, scratch, report))
+                    _tick(timings, constraint, start)
+                    continue
+                reached = None if focus is None or constraint.local else _reached(store, constraint, focus)
+                if focus is None or (not constraint.local and reached is None):
+                    rows = store.query(constraint.query(), **dataset)
                 else:
-                    nodes = _focus_nodes(store, constraint, focus)
+                    nodes = _focus_nodes(store, constraint, focus, dataset) | (reached or set())
                     rechecked[constraint.key] = {_focus_text(to_rdflib(n)) for n in nodes}
-                    rows = _targeted_rows(store, constraint, nodes)
+                    rows = _targeted_rows(store, constraint, nodes, dataset)
                 for row in rows:
                     findings.append(_finding(store, constraint, row, sources, scratch, report))
                 _tick(timings, constraint, start)
@@ -281,7 +305,9 @@ def _check_each_source(store: ox.Store, constraints: list[Constraint], sources: 
     A file that extends the class tree itself, holds blank nodes or is very large is asked everything."""
     ontology = ox.NamedNode(settings.ontology_graph())
     supers = _superclasses(store, ontology)
-    suspects = {c.key: _suspect_graphs(store, c) for c in constraints if c.component in _MONOTONE and c.needs}
+    # (a pass over every graph: worth it for many files, not for the few an incremental build re-checks)
+    suspects = {c.key: _suspect_graphs(store, c) for c in constraints
+                if c.component in _MONOTONE and c.needs and len(sources) > _ASK_ALL}
     findings: list[Finding] = []
     for source in sources:
         graph = ox.NamedNode(source.iri)
@@ -318,6 +344,7 @@ def _suspect_graphs(store: ox.Store, constraint: Constraint) -> set[str]:
     return graphs
 
 
+_ASK_ALL = 20  # up to this many files, each is asked every query that can find something in it
 _SMALL = 5000  # quads: a source graph up to this size is checked node by node
 
 
@@ -405,30 +432,53 @@ def merge(previous: list[Finding], fresh: ValidationResult, focus: Focus) -> Val
     return _result(kept + list(fresh.findings), report)
 
 
-def _focus_nodes(store: ox.Store, constraint: Constraint, focus: Focus) -> set:
+def _focus_nodes(store: ox.Store, constraint: Constraint, focus: Focus, dataset: dict) -> set:
     nodes = set(focus.nodes)
     if constraint.via:
         # sh:class looks at its values' types: a node whose types changed re-checks whoever points at it
-        nodes |= _pointing_at(store, constraint.via, focus.nodes)
+        nodes |= _pointing_at(store, constraint.via, focus.nodes, dataset)
     return nodes
 
 
-def _targeted_rows(store: ox.Store, constraint: Constraint, nodes: set):
+_RECORDS = ("Claim", "AssertedGraph", "claimSubject", "claimProperty", "claimValue", "claimSource", "claimFile")
+
+
+def _reached(store: ox.Store, constraint: Constraint, focus: Focus) -> set | None:
+    """The focus nodes a constraint that reads beyond its focus node must re-check (see :class:`Focus`),
+    or None when it must run whole."""
+    if focus.changed is None:
+        return None
+    edges = shape_reach.patterns(constraint.prologue + "SELECT * WHERE {" + constraint.body + "}")
+    records = {str(dv()[name]) for name in _RECORDS}
+    if edges is None or any(e.predicates & records for e in edges) or (constraint.target_classes or set()) & records:
+        return None
+    return shape_reach.affected_or_none(store, edges, set(focus.changed))
+
+
+_ONE_BY_ONE = 64  # up to this many nodes, a SPARQL constraint is asked about each node alone
+
+
+def _targeted_rows(store: ox.Store, constraint: Constraint, nodes: set, dataset: dict):
     named = sorted(str(n) for n in nodes if not isinstance(n, ox.BlankNode))
+    if constraint.component == SH.SPARQLConstraintComponent and len(named) <= _ONE_BY_ONE:
+        # Oxigraph binds a single VALUES row into the pattern, but joins several with the whole pattern
+        # evaluated first (DisjointKindsShape: 0.01 s for one node, 20 s for two at 1M triples)
+        for node in named:
+            yield from store.query(constraint.query([node]), **dataset)
+        named = []
     for chunk in range(0, len(named), 5000):
-        yield from store.query(constraint.query(named[chunk:chunk + 5000]), use_default_graph_as_union=True)
+        yield from store.query(constraint.query(named[chunk:chunk + 5000]), **dataset)
     this = ox.Variable("this")
     for blank in (n for n in nodes if isinstance(n, ox.BlankNode)):  # VALUES cannot hold blank nodes
-        yield from store.query(constraint.query(bound=True), use_default_graph_as_union=True,
-                               substitutions={this: blank})
+        yield from store.query(constraint.query(bound=True), substitutions={this: blank}, **dataset)
 
 
-def _pointing_at(store: ox.Store, predicate: str, nodes) -> set:
+def _pointing_at(store: ox.Store, predicate: str, nodes, dataset: dict) -> set:
     named = [str(n) for n in nodes if not isinstance(n, (ox.BlankNode, ox.Literal))]
     found = set()
     for chunk in range(0, len(named), 5000):
         query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {' '.join(named[chunk:chunk + 5000])} }} ?s <{predicate}> ?o }}"
-        found |= {row["s"] for row in store.query(query, use_default_graph_as_union=True)}
+        found |= {row["s"] for row in store.query(query, **dataset)}
     return found
 
 
@@ -451,18 +501,42 @@ def _occurs(store: ox.Store, term, graph: ox.NamedNode) -> bool:
     return any(next(iter(store.quads_for_pattern(*p, graph)), None) is not None for p in patterns)
 
 
-def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode) -> None:
-    """The claims and the asserted-graph records (see the module's docstring) into ``scratch``."""
+def _claim_subjects(store: ox.Store, focus: Focus | None) -> set | None:
+    """For an incremental re-check, the subjects of the changed triples of one-valued properties (their
+    claims are made again); None for every claim (no focus, or a blank node among them)."""
+    if focus is None or focus.changed is None:
+        return None
+    one = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(dv().expectsOneValue)), None, None)}
+    subjects = {s for s, p, _o in focus.changed if p in one}
+    return None if any(isinstance(s, ox.BlankNode) for s in subjects) else subjects
+
+
+def _reads_claims(constraint: Constraint) -> bool:
+    edges = shape_reach.patterns(constraint.prologue + "SELECT * WHERE {" + constraint.body + "}")
+    claims = {str(dv()[name]) for name in _RECORDS if name.startswith("claim")} | {str(dv().Claim)}
+    return edges is None or any(e.predicates & claims for e in edges) or bool((constraint.target_classes or set()) & claims)
+
+
+def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode,
+                   default_is_union: bool = False, subjects: set | None = None, records: set | None = None) -> None:
+    """The claims and the asserted-graph records (see the module's docstring) into ``scratch``; with
+    ``subjects``, the claims about those only; with ``records``, the records of those among the store's
+    graphs only."""
     ns = dv()
     store.update(f"DROP SILENT GRAPH <{scratch.value}>")
     derived = {settings.ontology_graph(), settings.inferred_graph(), scratch.value}
+    # (a list: a live iterator over an in-memory store blocks the write below)
+    names = list(store.named_graphs()) if records is None else [g for g in records if store.contains_named_graph(g)]
     quads = [ox.Quad(name, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ns.AssertedGraph)), scratch)
-             for name in store.named_graphs() if name.value not in derived]
-    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+             for name in names if name.value not in derived]
+    if not default_is_union and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
         quads.append(ox.Quad(ox.BlankNode("default-graph"), ox.NamedNode(str(RDF.type)),
                              ox.NamedNode(str(ns.AssertedGraph)), scratch))
     store.extend(quads)
     if not sources:
+        return
+    if subjects is not None:
+        _write_claims_about(store, sources, scratch, subjects)
         return
     files = " ".join(f"(<{s.iri}> {Literal(s.path).n3()})" for s in sources)
     graphs = " ".join(f"<{s.iri}>" for s in sources)
@@ -479,6 +553,32 @@ def _write_records(store: ox.Store, sources: list[LoadedSource], scratch: ox.Nam
             VALUES (?g ?file) {{ {files} }}
             GRAPH ?g {{ ?s ?p ?o }}
         }}""")
+
+
+def _write_claims_about(store: ox.Store, sources: list[LoadedSource], scratch: ox.NamedNode, subjects: set) -> None:
+    """The claims :func:`_write_records` makes, about ``subjects`` only, looked up triple by triple."""
+    ns = dv()
+    rdf_type = ox.NamedNode(str(RDF.type))
+    one = [q.subject for q in store.quads_for_pattern(
+        None, ox.NamedNode(str(ns.expectsOneValue)), None, ox.NamedNode(settings.ontology_graph()))
+        if isinstance(q.object, ox.Literal) and q.object.value in ("true", "1")]
+    files = {ox.NamedNode(s.iri): s.path for s in sources}
+    quads = []
+    for subject in subjects:
+        for prop in one:
+            said = [(q.graph_name, q.object) for q in store.quads_for_pattern(subject, prop, None, None)
+                    if q.graph_name in files]
+            if len({g for g, _ in said}) < 2 or len({o for _, o in said}) < 2:
+                continue
+            for graph, value in said:
+                claim = ox.BlankNode()
+                quads += [ox.Quad(claim, rdf_type, ox.NamedNode(str(ns.Claim)), scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimSubject)), subject, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimProperty)), prop, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimValue)), value, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimSource)), graph, scratch),
+                          ox.Quad(claim, ox.NamedNode(str(ns.claimFile)), ox.Literal(files[graph]), scratch)]
+    store.extend(quads)
 
 
 def _finding(store: ox.Store, constraint: Constraint, row, sources: list[LoadedSource],

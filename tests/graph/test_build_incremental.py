@@ -225,3 +225,67 @@ def test_edits_of_every_kind_equal_a_full_build(tmp_path, sources):
     step = build_module.build(live, messages.append, sources=sorted(sources.glob("*.ttl")))
     assert not [m for m in messages if "in full" in m]
     assert_same_build(step, built(tmp_path / "full", sources, incremental=False))
+
+
+def test_edits_that_change_what_is_inferred_equal_a_full_build(tmp_path, sources):
+    """Each edit is re-reasoned around the change only (the progress says so) and equals a full build: a
+    repeal that ends a document's force, then an end of force stated (the inferred one goes), a second
+    date for a document from another file (the conflict mark), a sub-organization link moved in a chain."""
+    live = tmp_path / "store"
+    built(live, sources)
+    extra = sources / "900-extra.ttl"
+    article = sources / "001-thanhuy-quan-5-quan-triet-van-ban-dan-van.ttl"
+    edits = [
+        lambda: extra.write_text(NEW_SOURCE, encoding="utf-8"),
+        lambda: edit(extra, "dv:replaces d:qd-23-tw-2021 .",
+                     'dv:replaces d:qd-23-tw-2021 .\nd:qd-23-tw-2021 dv:endOfValidity "2030-01-01"^^xsd:date .'),
+        lambda: edit(extra, 'dv:dateIssued "2024-01-02"^^xsd:date ;',
+                     'dv:dateIssued "2024-01-02"^^xsd:date ;\n    dv:entryIntoForce "2024-02-02"^^xsd:date ;'),
+        lambda: edit(extra, "d:extra a", 'd:qd-23-tw-2021 dv:dateIssued "2022-02-02"^^xsd:date .\nd:extra a'),
+        lambda: edit(article, "dv:subOrganizationOf o:cap-uy--quan-5--thanh-pho-ho-chi-minh .",
+                     "dv:subOrganizationOf o:cap-uy--thanh-pho-ho-chi-minh ."),
+        lambda: extra.unlink(),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        said: list[str] = []
+        step = build_module.build(live, sources=sorted(sources.glob("*.ttl")), progress=said.append)
+        assert any(line.startswith("reason:") and "neighbourhood of the change" in line for line in said), said
+        assert_same_build(step, built(tmp_path / f"full-{number}", sources, incremental=False))
+
+
+def test_findings_about_nodes_the_edit_does_not_mention_equal_a_full_build(tmp_path, sources):
+    """Constraints that read beyond their focus node are re-checked where the change reaches: a document's
+    end of force stated in a new file warns on the events that roll it out (nodes the file never names),
+    and a replaced document dated later fails the document that replaces it."""
+    live = tmp_path / "store"
+    built(live, sources)
+    extra = sources / "900-extra.ttl"
+    extra.write_text(NEW_SOURCE + 'd:qd-489-tu-tphcm dv:endOfValidity "2000-01-01"^^xsd:date .\n', encoding="utf-8")
+    step = built(live, sources)
+    assert any("EventOnRepealedDocumentShape" in (f.shape or "") and "qd-489" in f.message()
+               for f in step.validation.findings)
+    assert_same_build(step, built(tmp_path / "full-1", sources, incremental=False))
+    edit(extra, 'd:qd-489-tu-tphcm dv:endOfValidity "2000-01-01"^^xsd:date .',
+         'd:qd-290-tw-2010 dv:dateIssued "2030-01-01"^^xsd:date .')
+    with pytest.raises(ValidationFailed) as failed:
+        built(live, sources)
+    assert any("ReplacementShape" in (f.shape or "") and "qd-23-tw-2021" in f.focus for f in failed.value.result.findings)
+    with pytest.raises(ValidationFailed) as full:
+        built(tmp_path / "full-2", sources, incremental=False)
+    assert Counter(failed.value.result.findings) == Counter(full.value.result.findings)
+    extra.unlink()
+    step = built(live, sources)  # the warning went with the file
+    assert not any("qd-489" in f.message() for f in step.validation.findings if f.severity == "Warning")
+    assert_same_build(step, built(tmp_path / "full-3", sources, incremental=False))
+
+
+def test_a_moved_file_equals_a_full_build(tmp_path, sources):
+    """The same source under another file name: no quad changes, but the findings name the new file."""
+    live = tmp_path / "store"
+    built(live, sources)
+    moved = sources / "001-thanhuy-quan-5-quan-triet-van-ban-dan-van.ttl"
+    moved.rename(sources / "001-moved.ttl")
+    step = built(live, sources)
+    assert any("001-moved.ttl" in repr((f.files, f.claimed)) for f in step.validation.findings)
+    assert_same_build(step, built(tmp_path / "full", sources, incremental=False))

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 INTERFACE = {"graph/stores.py", "graph/terms.py"}
 # The writers: the build pipeline (load → reason → validate → store, its materializations and dumps) and
 # the loader that publishes a build into an engine.
-WRITERS = {"graph/load.py", "graph/reason.py", "graph/validate.py", "graph/incremental.py", "graph/build.py",
-           "graph/store.py", "graph/changes.py", "graph/dumps.py", "graph/search_index.py", "graph/browse_index.py",
+WRITERS = {"graph/load.py", "graph/reason.py", "graph/reason_delta.py", "graph/validate.py", "graph/shape_reach.py",
+           "graph/incremental.py", "graph/build.py", "graph/store.py", "graph/changes.py", "graph/dumps.py",
+           "graph/search_index.py", "graph/browse_index.py",
            "graph/remote_load.py"}
 WRITER_PATTERNS = ("graph/shacl_*.py", "graph/national/*.py")
 
