@@ -340,7 +340,7 @@ def section(r: dict) -> str:
         rows = f"{e.get('rows', '–')} / {w.get('rows', '–')}" if e or w else "–"
         same = pq.get(k, {}).get("same_answers")
         same = "yes" if same else "no" if same is False else "–"
-        err = w.get("error", "") or "; ".join(pq.get(k, {}).get("virtuoso_changes", []))
+        err = " ".join((w.get("error", "") or "; ".join(pq.get(k, {}).get("virtuoso_changes", []))).split())
         lines.append(f"| `{k}` | {fmt_ms(v)} | {fmt_ms(e) if e else '–'} | {fmt_ms(w) if w else '–'} | {ratio} | "
                      f"{rows}{' (Virtuoso: ' + err[:160].replace('|', '/') + ')' if err else ''} | {same} |")
     p = r.get("peer", {})
