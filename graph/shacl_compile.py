@@ -376,14 +376,9 @@ def _sparql(shapes, shape, node, base: dict, path: str) -> Constraint:
                       source_constraint=node, **fields)
 
 
-def _reads_only_this(query: str, path: str) -> bool:
-    """Whether every triple pattern of the query (EXISTS included) has ``?this`` as subject and an IRI
-    as predicate: then its result for a node depends only on that node's own statements."""
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception as e:  # rdflib's parser raises pyparsing's and its own errors
-        raise UnsupportedShape(path, f"a sh:select does not parse: {e}") from None
-    triples = []
+def bgp_triples(algebra) -> list:
+    """Every triple pattern of a parsed query's algebra (rdflib's), in EXISTS and sub-queries too."""
+    triples: list = []
 
     def walk(node, depth=0):
         if depth > 200:
@@ -398,6 +393,17 @@ def _reads_only_this(query: str, path: str) -> bool:
                 walk(value, depth + 1)
 
     walk(algebra)
+    return triples
+
+
+def _reads_only_this(query: str, path: str) -> bool:
+    """Whether every triple pattern of the query (EXISTS included) has ``?this`` as subject and an IRI
+    as predicate: then its result for a node depends only on that node's own statements."""
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception as e:  # rdflib's parser raises pyparsing's and its own errors
+        raise UnsupportedShape(path, f"a sh:select does not parse: {e}") from None
+    triples = bgp_triples(algebra)
     return all(s == Variable("this") and isinstance(p, URIRef) for s, p, _ in triples)
 
 

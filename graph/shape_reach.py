@@ -23,6 +23,8 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
+from graph.shacl_compile import bgp_triples
+
 Triple = tuple[Any, Any, Any]
 THIS = Variable("this")
 
@@ -41,21 +43,7 @@ def patterns(query: str) -> list[Edge] | None:
         algebra = translateQuery(parseQuery(query)).algebra
     except Exception:  # rdflib's parser raises pyparsing's and its own errors
         return None
-    triples: list = []
-
-    def walk(node, depth=0):
-        if depth > 200:
-            return
-        if isinstance(node, dict):
-            if getattr(node, "name", None) == "BGP":
-                triples.extend(node.get("triples", []))
-            for value in node.values():
-                walk(value, depth + 1)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value, depth + 1)
-
-    walk(algebra)
+    triples = bgp_triples(algebra)
     fresh = count()
     edges: list[Edge] = []
 
