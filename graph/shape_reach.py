@@ -13,7 +13,6 @@ variable predicate, negated properties): the constraint then runs whole.
 
 from __future__ import annotations
 
-from collections import deque
 from itertools import count
 from typing import Any
 
