@@ -381,8 +381,9 @@ def main() -> int:
         if args.skip_full_build:
             r["build"]["full"] = {"finished": False, "cap": 0, "skipped": True}
         else:
+            # the folder carries the national reference file the generator wrote: the build adds none
             full = run_capped([danvan_command(), "build", "--sources", str(folder), "--store", str(store)],
-                              args.cap, work / "build-full.log")
+                              args.cap, work / "build-full.log", env=clean_env(DANVAN_NATIONAL="off"))
             if full["finished"]:
                 info = build_info(store)
                 full.update(timings=info.get("timings", {}), triples=info.get("triples"), quads=info.get("quads"))

@@ -217,6 +217,13 @@ def _source_files(args: argparse.Namespace) -> dict:
     return {"sources": files}
 
 
+def _build_sources(args: argparse.Namespace) -> dict:
+    from graph.load import folder_sources
+
+    files = _source_files(args)
+    return {"sources": folder_sources(files["sources"])} if files else {}
+
+
 # ----------------------------------------------------------------------------------------- commands
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -233,7 +240,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"danvan: waiting for the build running on {store_dir} ({who})…", file=sys.stderr, flush=True)
 
     result = build(store_dir, progress=_progress(), keep=args.keep, wait=args.wait, waiting=waiting,
-                   incremental=not args.full, **_source_files(args))
+                   incremental=not args.full, **_build_sources(args))
     v = result.validation
     print(f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred), "
           f"{v.warnings} warning(s) → {store_dir}")
@@ -257,7 +264,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from graph.stores import in_memory
 
     data = in_memory()
-    result, _sources = check(progress=_progress(), into=data, **_source_files(args))
+    result, _sources = check(progress=_progress(), into=data, **_build_sources(args))
     _write_report(result, args.format, sys.stdout, _namer(data, args.lang), args.lang, args.verbose)
     return EXIT_OK if result.conforms else EXIT_NONCONFORMING
 

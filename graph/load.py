@@ -64,6 +64,13 @@ def default_sources() -> list:
     return [Packaged(p, "graph/sources") for p in resources.source_files()] + national.default_sources()
 
 
+def folder_sources(files: Iterable[PathLike]) -> list:
+    """What a build reads from a sources folder (``--sources DIR``, the review's folder): its files in
+    place of the packaged ones, and the national reference data as for the packaged ones
+    (``DANVAN_NATIONAL``), so a build from the folder the review writes to is the site's whole graph."""
+    return list(files) + national.default_sources()
+
+
 def load(
     store: ox.Store,
     sources: Iterable[PathLike] | None = None,

@@ -101,7 +101,16 @@ def real_review_server(tmp_path_factory, clean_env):
     yield from _serve(tmp_path_factory, clean_env, stubbed=False)
 
 
-def _serve(tmp_path_factory, clean_env, stubbed: bool):
+@pytest.fixture(scope="module")
+def national_review_server(tmp_path_factory, clean_env):
+    """The stub's server over a site built as `make run` builds it, with the national reference data
+    (one province, ``DANVAN_NATIONAL=35``, to keep the builds short): the store by `danvan build
+    --sources`, the server with the same setting."""
+    yield from _serve(tmp_path_factory, lambda **extra: clean_env(DANVAN_NATIONAL="35", **extra), stubbed=True,
+                      by_command=True)
+
+
+def _serve(tmp_path_factory, clean_env, stubbed: bool, by_command: bool = False):
     from graph.build import build
     from graph.resources import source_files
 
@@ -111,7 +120,11 @@ def _serve(tmp_path_factory, clean_env, stubbed: bool):
     for f in source_files():
         (sources / f.name).write_bytes(f.read_bytes())
     store = tmp / "store"
-    build(store, sources=sorted(sources.glob("*.ttl")))
+    if by_command:
+        subprocess.run([str(Path(sys.executable).with_name("danvan")), "build", "--sources", str(sources),
+                        "--store", str(store)], env=clean_env(), check=True, capture_output=True, timeout=600)
+    else:
+        build(store, sources=sorted(sources.glob("*.ttl")))
     folder = tmp / "folder"
     proc, base, log = start_review(tmp, clean_env, "--dir", str(folder), "--sources", str(sources),
                                    "--store", str(store), stubbed=stubbed)
@@ -173,6 +186,11 @@ def client(review_server):
 @pytest.fixture
 def real_client(real_review_server):
     return Client(real_review_server.base)
+
+
+@pytest.fixture
+def national_client(national_review_server):
+    return Client(national_review_server.base)
 
 
 @pytest.fixture(scope="session")
