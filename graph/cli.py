@@ -220,8 +220,7 @@ def _source_files(args: argparse.Namespace) -> dict:
 def _build_sources(args: argparse.Namespace) -> dict:
     from graph.load import folder_sources
 
-    files = _source_files(args)
-    return {"sources": folder_sources(files["sources"])} if files else {}
+    return {"sources": folder_sources(args.sources)} if _source_files(args) else {}
 
 
 # ----------------------------------------------------------------------------------------- commands
@@ -478,7 +477,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from webapp.review import create_review_app
     from webapp.review.folder import default_dir
 
-    sources = args.sources if args.sources is not None else Path(str(resources.files("graph.sources")))
+    sources = args.sources if args.sources is not None else resources.sources_folder()
     review_dir = args.dir if args.dir is not None else default_dir()
     store_dir = _store_dir(args)
     app = create_review_app({"DANVAN_REVIEW_TOKEN": os.environ.get("DANVAN_REVIEW_TOKEN", ""),

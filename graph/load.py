@@ -64,11 +64,16 @@ def default_sources() -> list:
     return [Packaged(p, "graph/sources") for p in resources.source_files()] + national.default_sources()
 
 
-def folder_sources(files: Iterable[PathLike]) -> list:
+def folder_sources(folder: PathLike) -> list:
     """What a build reads from a sources folder (``--sources DIR``, the review's folder): its files in
     place of the packaged ones, and the national reference data as for the packaged ones
-    (``DANVAN_NATIONAL``), so a build from the folder the review writes to is the site's whole graph."""
-    return list(files) + national.default_sources()
+    (``DANVAN_NATIONAL``), so a build from the folder the review writes to is the site's whole graph. The
+    packaged folder itself gives :func:`default_sources`, named as `danvan build` names them, so a build
+    from it continues the default build incrementally."""
+    folder = Path(folder)
+    if folder.resolve() == resources.sources_folder():
+        return default_sources()
+    return sorted(folder.glob("*.ttl")) + national.default_sources()
 
 
 def load(

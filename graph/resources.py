@@ -24,6 +24,11 @@ def _ending(folder: Traversable, suffix: str) -> list[Traversable]:
     return sorted((p for p in folder.iterdir() if p.name.endswith(suffix)), key=lambda p: p.name)
 
 
+def sources_folder() -> Path:
+    """The packaged sources as a folder on disk: where `danvan review` writes reviewed sources by default."""
+    return Path(__file__).resolve().parent / "sources"
+
+
 def ontology_files() -> list[Traversable]:
     """The OWL ontology and the reference vocabularies (document types, levels); not the shapes."""
     return [p for p in _ending(_folder("graph.ontology", "ontology"), ".ttl") if p.name != "shapes.ttl"]

@@ -101,6 +101,24 @@ def real_review_server(tmp_path_factory, clean_env):
     yield from _serve(tmp_path_factory, clean_env, stubbed=False)
 
 
+@pytest.fixture
+def launch_review(clean_env):
+    """``launch(tmp, *args)``: `danvan review ARGS` (the console script) started and answering; its base URL
+    and log. Stopped after the test."""
+    started = []
+
+    def launch(tmp: Path, *args: str) -> tuple[str, Path]:
+        proc, base, log = start_review(tmp, clean_env, *args, stubbed=False)
+        started.append(proc)
+        wait_ready(base, proc, log)
+        return base, log
+
+    yield launch
+    for proc in started:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def national_review_server(tmp_path_factory, clean_env):
     """The stub's server over a site built as `make run` builds it, with the national reference data

@@ -39,6 +39,14 @@ def test_refuses_to_start_without_a_token(run_danvan, clean_env, tmp_path):
     assert r.returncode == 2 and "at least 16" in r.stderr
 
 
+def test_starts_on_the_packaged_sources_folder_by_default(tmp_path, launch_review):
+    from graph.resources import sources_folder
+
+    base, log = launch_review(tmp_path, "--dir", str(tmp_path / "f"), "--store", str(tmp_path / "s"))
+    assert requests.get(base + "/review/login", timeout=10).status_code == 200
+    assert f"sources {sources_folder()}," in log.read_text(encoding="utf-8")
+
+
 def test_unauthenticated_requests_are_refused(review_server, client, stub):
     for path in ("/review/", "/review/new", f"/review/items/{stub.SLUG}"):
         r = client.get(path)

@@ -46,3 +46,13 @@ def test_publishing_keeps_the_national_data_and_builds_from_the_live_build(natio
     info = json.loads((built / "build.json").read_text(encoding="utf-8"))
     assert info["incremental"] is True, info.get("timings")
     assert any(s["path"].endswith(f"{stub.SLUG}.ttl") for s in info["sources"]), info["sources"]
+
+
+def test_the_packaged_folder_builds_as_the_default_build_names_it():
+    """A review over the packaged folder (its default) continues `make run`'s build incrementally: the same
+    sources under the same names, not ten files removed and ten added."""
+    from graph.load import default_sources, folder_sources
+    from graph.resources import sources_folder
+
+    assert [str(s) for s in folder_sources(sources_folder())] == [str(s) for s in default_sources()]
+    assert [str(s) for s in folder_sources(str(sources_folder()) + "/")] == [str(s) for s in default_sources()]

@@ -60,7 +60,7 @@ def publish(c: cand.Candidate, d: cand.Decisions, reviewer: str, sources: Path, 
     os.replace(tmp, target)
     accepted = sum(1 for f in c.facts if d.status.get(f.key) == "accepted")
     try:
-        result = build(store, sources=folder_sources(sorted(sources.glob("*.ttl"))), wait=True)
+        result = build(store, sources=folder_sources(sources), wait=True)
     except ValidationFailed as e:
         _restore(target, previous)
         return Outcome(False, target, facts=accepted, report=findings(e.result, _namer(e.store, lang), lang))
