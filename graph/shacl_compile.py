@@ -28,6 +28,7 @@ skipped silently.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -376,6 +377,14 @@ def _sparql(shapes, shape, node, base: dict, path: str) -> Constraint:
                       source_constraint=node, **fields)
 
 
+@functools.lru_cache(maxsize=512)
+def algebra_of(query: str):
+    """rdflib's algebra of a SPARQL query, parsed once per process: its parser takes about 0.1 s a query,
+    and the same constraint texts are read again by every build a long-running process (the review
+    surface) makes. Raises rdflib's parser errors (pyparsing's and its own); callers only read the result."""
+    return translateQuery(parseQuery(query)).algebra
+
+
 def bgp_triples(algebra) -> list:
     """Every triple pattern of a parsed query's algebra (rdflib's), in EXISTS and sub-queries too."""
     triples: list = []
@@ -400,7 +409,7 @@ def _reads_only_this(query: str, path: str) -> bool:
     """Whether every triple pattern of the query (EXISTS included) has ``?this`` as subject and an IRI
     as predicate: then its result for a node depends only on that node's own statements."""
     try:
-        algebra = translateQuery(parseQuery(query)).algebra
+        algebra = algebra_of(query)
     except Exception as e:  # rdflib's parser raises pyparsing's and its own errors
         raise UnsupportedShape(path, f"a sh:select does not parse: {e}") from None
     triples = bgp_triples(algebra)

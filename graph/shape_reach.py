@@ -19,10 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 
-from graph.shacl_compile import bgp_triples
+from graph.shacl_compile import algebra_of, bgp_triples
 
 Triple = tuple[Any, Any, Any]
 THIS = Variable("this")
@@ -39,7 +37,7 @@ def patterns(query: str) -> list[Edge] | None:
     """The constraint's triple patterns as edges (property paths expanded), or None when one cannot be
     walked (a variable predicate, a negated property set)."""
     try:
-        algebra = translateQuery(parseQuery(query)).algebra
+        algebra = algebra_of(query)
     except Exception:  # rdflib's parser raises pyparsing's and its own errors
         return None
     triples = bgp_triples(algebra)

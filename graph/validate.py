@@ -36,13 +36,14 @@ a disagreement reported once per pair of sources is one line listing what each s
 
 from __future__ import annotations
 
-import json
 import dataclasses
+import hashlib
+import json
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import pyoxigraph as ox
@@ -216,12 +217,23 @@ class Compiled:
 
 
 def compile_file(shapes: PathLike | None = None) -> Compiled:
+    """The shapes file compiled, once per content in a process (every build of the review surface reads
+    the same file; compiling parses each SPARQL constraint, seconds in all)."""
     if shapes is None:
         shapes = Packaged(resources.shapes_file(), "ontology")
-    graph = _rdflib(parse_file(shapes))
-    constraints = compile_shapes(graph, _scopes(graph, str(shapes)), str(shapes))
-    return Compiled([c for c in constraints if c.scope == "EachSource"],
-                    [c for c in constraints if c.scope == "AllSources"])
+    data = shapes.read_bytes() if hasattr(shapes, "read_bytes") else Path(shapes).read_bytes()
+    key = (str(shapes), hashlib.sha256(data).hexdigest())
+    if key not in _COMPILED:
+        graph = _rdflib(parse_file(shapes))
+        constraints = compile_shapes(graph, _scopes(graph, key[0]), key[0])
+        if len(_COMPILED) >= 4:
+            _COMPILED.clear()
+        _COMPILED[key] = Compiled([c for c in constraints if c.scope == "EachSource"],
+                                  [c for c in constraints if c.scope == "AllSources"])
+    return _COMPILED[key]
+
+
+_COMPILED: dict[tuple[str, str], Compiled] = {}  # (name, sha256) → its compilation; read, never changed
 
 
 def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
