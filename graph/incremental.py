@@ -91,6 +91,9 @@ class Outcome:
 
 
 def digest(path: PathLike) -> str:
+    """A source's SHA-256; a generated source's fingerprint of its inputs (:mod:`graph.national.source`)."""
+    if hasattr(path, "fingerprint"):
+        return path.fingerprint()
     data = path.read_bytes() if hasattr(path, "read_bytes") else Path(path).read_bytes()
     return hashlib.sha256(data).hexdigest()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from graph.errors import ConfigError
 
 PACKAGE = "vietnamadminunits"
+DATA_FILES = ("dataset.db", "converter_2025.json")  # what read() reads
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def version() -> str:
         ) from None
 
 
-def _data_folder() -> Path:
+def data_folder() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         version()  # raises the ConfigError that says what to do
@@ -91,7 +92,7 @@ COMMUNE_KINDS = ("Thị trấn", "Phường", "Xã", "Đặc khu")
 
 def read() -> AdminData:
     """Every unit of both eras and the mapping, in the package's order made deterministic (by code)."""
-    folder = _data_folder()
+    folder = data_folder()
     meta = importlib.metadata.metadata(PACKAGE)
     data = AdminData(version=version(), licence=_licence(), author=meta.get("Author") or "")
     with sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True) as db:

@@ -9,8 +9,10 @@ list of legacy province codes (``79,35``) — those provinces and the 2025 provi
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
+from pathlib import Path
 
 from graph.errors import ConfigError
 from graph.national import generate, package
@@ -43,6 +45,12 @@ class GeneratedSource:
     def read_bytes(self) -> bytes:
         return _turtle(frozenset(self.provinces) if self.provinces is not None else None).encode("utf-8")
 
+    def fingerprint(self) -> str:
+        """What an incremental build compares instead of the generated text's SHA-256 (seconds to
+        generate): the SHA-256 of everything the text is made from — the package's data files, this
+        generator's code and the scope. The base IRI and the version are in the build's other inputs."""
+        return _fingerprint(frozenset(self.provinces) if self.provinces is not None else None)
+
     def __str__(self) -> str:
         return f"national:{self.name}"
 
@@ -53,6 +61,17 @@ class GeneratedSource:
 @functools.lru_cache(maxsize=2)
 def _turtle(provinces: frozenset[str] | None) -> str:
     return generate.turtle(package.read(), set(provinces) if provinces is not None else None)
+
+
+@functools.lru_cache(maxsize=2)
+def _fingerprint(provinces: frozenset[str] | None) -> str:
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(f"code {path.name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for name in package.DATA_FILES:
+        h.update(f"data {name} {hashlib.sha256((package.data_folder() / name).read_bytes()).hexdigest()}\n".encode())
+    h.update(f"scope {sorted(provinces) if provinces is not None else 'all'}\n".encode())
+    return h.hexdigest()
 
 
 def default_sources() -> list[GeneratedSource]:

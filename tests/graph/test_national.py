@@ -227,3 +227,17 @@ def test_one_province_with_the_seed_conforms_to_the_shapes(monkeypatch):
     result, loaded = check()
     assert f"{ID}source/ref-vietnamadminunits" in {s.iri for s in loaded}
     assert result.conforms, result.text if hasattr(result, "text") else result
+
+
+def test_an_incremental_build_knows_the_national_source_unchanged_without_generating_it(monkeypatch, tmp_path):
+    """Its digest is a fingerprint of what the text is made from (the package's data, the generator's
+    code, the scope), so a build after one edited article does not spend seconds generating the country
+    only to hash it; a change of scope is a change."""
+    from graph.incremental import digest
+
+    monkeypatch.setenv("DANVAN_NATIONAL", "35")
+    (source,) = national.default_sources()
+    national._turtle.cache_clear()
+    assert digest(source) == digest(national.default_sources()[0])
+    assert national._turtle.cache_info().misses == 0  # nothing generated
+    assert digest(national.GeneratedSource({"79"})) != digest(source) != digest(national.GeneratedSource(None))
