@@ -195,6 +195,12 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
 
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
+    # An entity that goes in moves the ranks of every one after it in its kind: with the (kind, rank)
+    # indexes in place, each moved row costs index writes twice over (through negative ranks, as they are
+    # unique). Without them the moved rows take their new ranks in one pass; the indexes are made again at
+    # the end, which also checks the ranks are unique.
+    con.execute("DROP INDEX entity_vi")
+    con.execute("DROP INDEX entity_en")
     prefix = entity_prefix()
     dv = settings.ontology_namespace()
     default = ox.DefaultGraph()
@@ -240,12 +246,11 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
                 rest.insert(bisect.bisect_left(keys, (key(names[lang][iri]), iri)), (iri, names[lang][iri]))
             order[lang] = {iri: r for r, (iri, _name) in enumerate(rest)}
         con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?)", [
-            (ids[i], i, kind, names["vi"][i], names["en"][i], -1 - order["vi"][i], -1 - order["en"][i], when.get(i))
+            (ids[i], i, kind, names["vi"][i], names["en"][i], order["vi"][i], order["en"][i], when.get(i))
             for i in typed])
-        for lang in LANGS:  # moved ranks: negative first, as the (kind, rank) index is unique
-            moved = [(-1 - r, iri) for iri, r in order[lang].items() if iri not in ids and old_ranks[lang].get(iri) != r]
+        for lang in LANGS:
+            moved = [(r, iri) for iri, r in order[lang].items() if iri not in ids and old_ranks[lang].get(iri) != r]
             con.executemany(f"UPDATE entity SET rank_{lang} = ? WHERE id = ?", [(r, entity_id(iri)) for r, iri in moved])
-            con.execute(f"UPDATE entity SET rank_{lang} = -1 - rank_{lang} WHERE kind = ? AND rank_{lang} < 0", (kind,))
         for f in facets_for(kind):
             pairs = set()
             for start in range(0, len(typed), 5000):  # a VALUES block of a part at a time, as write's names
@@ -291,6 +296,10 @@ def _update(con: sqlite3.Connection, db: ox.Store, change: Change) -> dict[str, 
         con.execute("DELETE FROM latest_event")
         con.executemany("INSERT INTO latest_event VALUES (?,?,?,?)",
                         [(n, e, d, p) for n, (e, d, p) in enumerate(latest_events_rows(db, LATEST_EVENTS))])
+    con.execute("CREATE UNIQUE INDEX entity_vi ON entity (kind, rank_vi)")
+    con.execute("CREATE UNIQUE INDEX entity_en ON entity (kind, rank_en)")
+    con.execute("ANALYZE entity_vi")  # dropping an index drops its statistics
+    con.execute("ANALYZE entity_en")
     entities = con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
     con.execute("UPDATE meta SET value = ? WHERE key = 'entities'", (str(entities),))
     # the planner's statistics (ANALYZE) are kept from the previous build: one edit hardly moves them
