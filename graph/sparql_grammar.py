@@ -557,3 +557,26 @@ def rebase_iris(text: str, old: str, new: str) -> str:
     for at in reversed(edits):
         text = text[:at] + new + text[at + len(old):]
     return text
+
+
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def string_value(token_text: str) -> str:
+    """The value of a string terminal as :func:`tokenize` gives it (quotes and escapes included)."""
+    quote = 3 if token_text[:3] in ('"""', "'''") else 1
+    raw = token_text[quote:-quote]
+    out, k = [], 0
+    while k < len(raw):
+        c = raw[k]
+        if c != "\\":
+            out.append(c)
+            k += 1
+        elif raw[k + 1] in "uU":
+            width = 4 if raw[k + 1] == "u" else 8
+            out.append(chr(int(raw[k + 2:k + 2 + width], 16)))
+            k += 2 + width
+        else:
+            out.append(_ESCAPED[raw[k + 1]])
+            k += 2
+    return "".join(out)
