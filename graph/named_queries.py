@@ -12,6 +12,10 @@ Each file opens with a comment header, Datasette-stored-query style::
 ``column NAME ; heading vi ; heading en`` — the heading of a result column on the web and in the CLI.
 ``value TEXT ; vi ; en`` — how a plain string the query itself produces (``BIND ("post" AS ?kind)``)
 reads in each language.
+Queries are written with the canonical base (``https://w3id.org/danvan/``); under another
+``DANVAN_BASE_IRI`` the loader moves their IRIs (the SPARQL's IRIs and the IRI parameters' defaults) to
+it, as the build moves the data's, so every reader — `danvan query`, the query pages, the editor — gets
+the text that matches the data.
 Values reach the query only as typed RDF terms through pyoxigraph's ``substitutions`` (SEP-0007): they
 are never pasted into the query text, so no value can change what the query means.
 
@@ -22,12 +26,13 @@ holding the ``.rq`` files; one name cannot be both a module and a data package.)
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as _Lit
 
-from graph import resources
+from graph import resources, settings, sparql_grammar
 from graph import terms as ox
 from graph.errors import QueryError, QueryNotFound, QueryParameterError, QuerySyntaxError, QueryTooLarge
 
@@ -81,7 +86,9 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
     columns: dict[str, dict[str, str]] = {}
     values: dict[str, dict[str, str]] = {}
     where = path or name
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    canonical, base = settings.CANONICAL_BASE, settings.base_iri()
+    lines = text.splitlines(keepends=True)
+    for lineno, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
@@ -91,7 +98,12 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
             continue  # an ordinary comment
         pm = _PARAM_LINE_RE.match(stripped)
         if pm:
-            params.append(_parse_param(pm.group(1).strip(), where, lineno))
+            param = _parse_param(pm.group(1).strip(), where, lineno)
+            if base != canonical and param.type == "iri" and param.default and param.default.startswith(canonical):
+                param.default = base + param.default[len(canonical):]
+                at = line.index(canonical, line.index("="))  # the default: the first "=" of a param line
+                lines[lineno - 1] = line[:at] + base + line[at + len(canonical):]
+            params.append(param)
             continue
         word = stripped[2:].lstrip().split(" ", 1)[0]
         if word in ("column", "value"):
@@ -113,8 +125,20 @@ def parse(text: str, name: str, path: str = "") -> NamedQuery:
         if p.name in seen:
             raise QueryError(f"{where}: parameter {p.name!r} is declared twice")
         seen.add(p.name)
+    if base != canonical:
+        text = _rebased("".join(lines), canonical, base, where)
     return NamedQuery(name=name, title=title, description=description, parameters=params, text=text, path=path,
                       columns=columns, values=values)
+
+
+@functools.lru_cache(maxsize=64)
+def _rebased(text: str, canonical: str, base: str, where: str) -> str:
+    """The query's IRIs under ``base``, read by the SPARQL grammar (comments — the header — are left to
+    :func:`parse`). Cached: the pages list every query on every request."""
+    try:
+        return sparql_grammar.rebase_iris(text, canonical, base)
+    except QuerySyntaxError as e:
+        raise QuerySyntaxError(f"{where}: {e}", e.line, e.column) from None
 
 
 def _translations(line: str, key: str, where: str, lineno: int) -> tuple[str, dict[str, str]]:

@@ -521,3 +521,62 @@ def tokenize(text: str, max_depth: int = MAX_DEPTH) -> list[Token]:
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryTooLarge(f"The text is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are allowed.")
     return list(_Lexer(text, max_depth).tokens())
+
+
+_ANY_URI = "http://www.w3.org/2001/XMLSchema#anyURI"
+
+
+def rebase_iris(text: str, old: str, new: str) -> str:
+    """``text`` with each IRI that starts with ``old`` starting with ``new`` instead, as the loader moves a
+    source's IRIs to ``DANVAN_BASE_IRI`` (graph/load.py): every IRIREF — PREFIX and BASE declarations
+    included, so prefixed names and relative IRIs follow — and the value of each ``"…"^^xsd:anyURI``.
+    Found by the terminals, never by a pattern over the text: no other string, no comment and no local
+    name is touched. (An IRI whose ``old`` part is written with ``\\u`` escapes is left as it is.)"""
+    if old == new:
+        return text
+    tokens = tokenize(text)
+    prefixes: dict[str, str] = {}
+    edits: list[int] = []  # offsets where ``old`` starts
+    for k, token in enumerate(tokens):
+        if token.kind == "iri":
+            if token.text.startswith(old):
+                edits.append(token.offset + 1)
+        elif token.kind == "word" and token.text == "PREFIX" and k + 2 < len(tokens) \
+                and tokens[k + 2].kind == "iri":
+            prefixes[tokens[k + 1].text[:-1]] = tokens[k + 2].text
+        elif token.kind == "string" and k + 2 < len(tokens) and tokens[k + 1].text == "^^":
+            datatype = tokens[k + 2]
+            if datatype.kind == "pname":
+                prefix, _, local = datatype.text.partition(":")
+                iri = prefixes.get(prefix, "") + _unescape_local(local) if prefix in prefixes else ""
+            else:
+                iri = datatype.text if datatype.kind == "iri" else ""
+            quote = 3 if token.text[:3] in ('"""', "'''") else 1
+            if iri == _ANY_URI and text.startswith(old, token.offset + quote):
+                edits.append(token.offset + quote)
+    for at in reversed(edits):
+        text = text[:at] + new + text[at + len(old):]
+    return text
+
+
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def string_value(token_text: str) -> str:
+    """The value of a string terminal as :func:`tokenize` gives it (quotes and escapes included)."""
+    quote = 3 if token_text[:3] in ('"""', "'''") else 1
+    raw = token_text[quote:-quote]
+    out, k = [], 0
+    while k < len(raw):
+        c = raw[k]
+        if c != "\\":
+            out.append(c)
+            k += 1
+        elif raw[k + 1] in "uU":
+            width = 4 if raw[k + 1] == "u" else 8
+            out.append(chr(int(raw[k + 2:k + 2 + width], 16)))
+            k += 2 + width
+        else:
+            out.append(_ESCAPED[raw[k + 1]])
+            k += 2
+    return "".join(out)

@@ -212,8 +212,9 @@ class VirtuosoDialect(Dialect):
     """Virtuoso 7: an "anytime" query over ``timeout`` (ms) or ``MaxQueryExecutionTime`` answers a
     *partial* result with ``X-SQL-State: S1TAT``; that becomes a deadline error, never data. Its default
     graph (the union of every graph, system graphs included) is never used: every query names its
-    dataset. Its other differences (``YEAR()`` of an unbound variable aborts the query, ``xsd:date``
-    results, ``GROUP_CONCAT`` order, language-tag case) are listed in docs/deployment.md."""
+    dataset. Its other differences (``YEAR()`` of an unbound variable aborts the query, a non-ASCII string
+    of the query in ``CONCAT`` or as a ``GROUP_CONCAT`` separator, ``xsd:date`` results, ``GROUP_CONCAT``
+    order, language-tag case) are listed in docs/deployment.md."""
 
     name = "virtuoso"
     # A request of 2,130 MOVEs (a 100k build's switch) is refused: "SQ200: Query too large". Virtuoso
@@ -221,7 +222,7 @@ class VirtuosoDialect(Dialect):
     update_operations = 500
 
     def adapt(self, text: str) -> str:
-        return guard_date_parts(text)[0]
+        return typed_non_ascii_strings(guard_date_parts(text)[0])[0]
 
     def query_params(self, deadline_s: float | None) -> dict[str, str]:
         return {"timeout": str(max(1, int(deadline_s * 1000)))} if deadline_s else {}
@@ -254,6 +255,79 @@ def guard_date_parts(text: str) -> tuple[str, int]:
     for start, end, fn, v in reversed(spans):
         text = f"{text[:start]}IF(BOUND({v}), {fn}({v}), {v}){text[end:]}"
     return text, len(spans)
+
+
+_XSD_STRING = "<http://www.w3.org/2001/XMLSchema#string>"
+
+
+def typed_non_ascii_strings(text: str) -> tuple[str, int]:
+    """Virtuoso 7.2 mixes encodings when a non-ASCII string written in the query meets text from the data:
+    ``CONCAT(?role, " — ", ?org)`` reads the data's UTF-8 as Latin-1 ("BÃ­ thÆ° — Tá»nh á»§y"), and a
+    non-ASCII ``GROUP_CONCAT`` separator comes out as "?" (openlink/virtuoso-opensource#944, #1414). The
+    same string typed ``xsd:string`` — the same RDF term — is read as the data's strings are, so:
+
+    - a non-ASCII simple literal that is an argument of ``CONCAT`` becomes ``STRDT("…", xsd:string)``
+      (there only: in a comparison Virtuoso tells a typed string from a plain one);
+    - ``GROUP_CONCAT([DISTINCT] E; SEPARATOR="S")`` with a non-ASCII ``S`` becomes
+      ``SUBSTR(GROUP_CONCAT([DISTINCT] CONCAT("S", STR(E)); SEPARATOR=""), len(S) + 1)``: each part carries
+      the separator in front (typed, by the rule above) and the first one is cut off — the same string.
+
+    Found by the SPARQL tokenizer (never inside an IRI, another string or a comment). Returns the text and
+    how many strings were typed."""
+    from graph.sparql_grammar import string_value, tokenize
+
+    if text.isascii() and "\\u" not in text and "\\U" not in text:
+        return text, 0  # no non-ASCII string can be written without one of these
+    tokens = tokenize(text)
+    edits: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(tokens) - 1:
+        if not (tokens[k].kind == "word" and tokens[k].text == "GROUP_CONCAT" and tokens[k + 1].text == "("):
+            k += 1
+            continue
+        depth, separator, close = 0, None, None
+        for j in range(k + 1, len(tokens)):
+            t = tokens[j]
+            if t.kind == "punct" and t.text in "({[":
+                depth += 1
+            elif t.kind == "punct" and t.text in ")}]":
+                depth -= 1
+                if depth == 0:
+                    close = j
+                    break
+            elif depth == 1 and t.kind == "punct" and t.text == ";":
+                separator = j
+        if close is None:
+            break
+        sep = tokens[separator + 3] if separator is not None and separator + 4 == close else None
+        if sep is not None and sep.kind == "string" and not string_value(sep.text).isascii():
+            distinct = tokens[k + 2].kind == "word" and tokens[k + 2].text == "DISTINCT"
+            first = tokens[k + 3 if distinct else k + 2].offset
+            expression = text[first:tokens[separator].offset].strip()
+            edits.append((tokens[k].offset, tokens[close].offset + 1,
+                          f"SUBSTR(GROUP_CONCAT({'DISTINCT ' if distinct else ''}CONCAT({sep.text}, "
+                          f"STR({expression})); SEPARATOR=\"\"), {len(string_value(sep.text)) + 1})"))
+        k = close + 1
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    tokens = tokenize(text) if edits else tokens
+    in_concat: list[bool] = []  # per open "(": is it a CONCAT call's?
+    wraps = []
+    for k, t in enumerate(tokens):
+        if t.kind == "punct" and t.text == "(":
+            previous = tokens[k - 1] if k else None
+            in_concat.append(previous is not None and previous.kind == "word" and previous.text == "CONCAT")
+        elif t.kind == "punct" and t.text == ")":
+            if in_concat:
+                in_concat.pop()
+        elif t.kind == "string" and in_concat and in_concat[-1] and not string_value(t.text).isascii():
+            following = tokens[k + 1] if k + 1 < len(tokens) else None
+            if following is None or (following.kind != "langtag" and following.text != "^^"):
+                wraps.append(t)
+    for t in reversed(wraps):
+        end = t.offset + len(t.text)
+        text = f"{text[:t.offset]}STRDT({t.text}, {_XSD_STRING}){text[end:]}"
+    return text, len(wraps)
 
 
 def detect_dialect(headers: dict[str, str]) -> Dialect:

@@ -113,13 +113,15 @@ DefaultGraph =
 
 
 def virtuoso_dialect(query: str) -> tuple[str, list[str]]:
-    """The query as Virtuoso 7.2 answers it like the standard, and what was changed: the app's own rule
-    (:func:`graph.stores.guard_date_parts`, which :class:`graph.stores.RemoteStore` applies), for the
+    """The query as Virtuoso 7.2 answers it like the standard, and what was changed: the app's own rules
+    (:class:`graph.stores.VirtuosoDialect`, which :class:`graph.stores.RemoteStore` applies), for the
     benchmark's direct requests."""
-    from graph.stores import guard_date_parts
+    from graph.stores import guard_date_parts, typed_non_ascii_strings
 
-    adapted, n = guard_date_parts(query)
-    return adapted, ["YEAR(?v) of a possibly unbound ?v guarded with IF(BOUND(?v), …)"] if n else []
+    adapted, dates = guard_date_parts(query)
+    adapted, strings = typed_non_ascii_strings(adapted)
+    notes = ["YEAR(?v) of a possibly unbound ?v guarded with IF(BOUND(?v), …)"] if dates else []
+    return adapted, notes + (["non-ASCII strings of CONCAT and GROUP_CONCAT typed xsd:string"] if strings else [])
 
 
 class Engine:

@@ -190,6 +190,27 @@ def test_from_file_and_get(tmp_path):
         nq.get("no-such-query")
 
 
+def test_under_another_base_the_loader_moves_the_iris_and_defaults(monkeypatch, tmp_path):
+    other = "http://kg.example.org/dv/"
+    text = HEADER.replace("SELECT ?p ?name WHERE { ?p foaf:name ?name }",
+                          'PREFIX dv: <https://w3id.org/danvan/ontology#>\n'
+                          'SELECT ?p ?name WHERE { ?p foaf:name ?name ; dv:seeAlso <https://w3id.org/danvan/id/x> , '
+                          '"https://w3id.org/danvan/id/not-an-iri" }')
+    assert nq.parse(text, "people").text == text  # the canonical base: the file as written
+    monkeypatch.setenv("DANVAN_BASE_IRI", other)
+    q = nq.parse(text, "people")
+    assert q.parameter("who").default == other + "id/person/a"
+    assert "#+ param who: iri = http://kg.example.org/dv/id/person/a ; Người ; Person" in q.text
+    assert "PREFIX dv: <http://kg.example.org/dv/ontology#>" in q.text
+    assert f"<{other}id/x>" in q.text and '"https://w3id.org/danvan/id/not-an-iri"' in q.text  # literals stay
+    assert nq.bind(q, {"name": "x"})[ox.Variable("who")] == ox.NamedNode(other + "id/person/a")
+    (tmp_path / "bad.rq").write_text(LOOKUP + "FILTER (", encoding="utf-8")
+    with pytest.raises(QuerySyntaxError, match="bad.rq"):
+        nq.from_file(tmp_path / "bad.rq")
+    for name, shipped in nq.all_queries().items():
+        assert "w3id.org" not in shipped.text, f"{name} keeps the canonical base under {other}"
+
+
 # ------------------------------------------------------------------------------ shipped queries
 
 def test_every_shipped_query_loads():

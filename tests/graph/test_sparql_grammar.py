@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.errors import QueryError, QuerySyntaxError, QueryTooComplex, QueryTooLarge
-from graph.sparql_grammar import MAX_DEPTH, MAX_QUERY_LENGTH, analyze, tokenize
+from graph.sparql_grammar import MAX_DEPTH, MAX_QUERY_LENGTH, analyze, rebase_iris, tokenize
 
 EX = {"ex": "http://e/"}
 
@@ -300,3 +300,31 @@ def test_a_graph_pattern_is_found_by_the_tokens_not_the_text():
     assert analyze("SELECT * WHERE { graph ?g { ?s ?p ?o } }").graph_patterns
     assert not analyze('SELECT * WHERE { ?s ?p "GRAPH ?g" } # GRAPH\n').graph_patterns
     assert not analyze("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:GRAPH ?o }").graph_patterns
+
+
+def test_rebase_moves_the_iris_and_nothing_else():
+    old, new = "https://w3id.org/danvan/", "http://kg.example.org/dv/"
+    text = ('# a comment naming https://w3id.org/danvan/id/x stays\n'
+            'BASE <https://w3id.org/danvan/>\n'
+            'PREFIX dv: <https://w3id.org/danvan/ontology#>\n'
+            'PREFIX x: <http://www.w3.org/2001/XMLSchema#>\n'
+            'SELECT ?s WHERE { ?s dv:p <https://w3id.org/danvan/id/a> , <id/b> , "https://w3id.org/danvan/id/c" ,\n'
+            '  """https://w3id.org/danvan/id/d""" , "https://w3id.org/danvan/id/e"@vi ,\n'
+            '  "https://w3id.org/danvan/ontology#"^^x:anyURI , \'https://w3id.org/danvan/f\'^^<http://www.w3.org/2001/XMLSchema#anyURI> ,\n'
+            '  <http://other.example/https://w3id.org/danvan/> . FILTER (?s != <https://w3id.org/danvanity>) }')
+    moved = rebase_iris(text, old, new)
+    assert moved == (
+        '# a comment naming https://w3id.org/danvan/id/x stays\n'
+        'BASE <http://kg.example.org/dv/>\n'
+        'PREFIX dv: <http://kg.example.org/dv/ontology#>\n'
+        'PREFIX x: <http://www.w3.org/2001/XMLSchema#>\n'
+        'SELECT ?s WHERE { ?s dv:p <http://kg.example.org/dv/id/a> , <id/b> , "https://w3id.org/danvan/id/c" ,\n'
+        '  """https://w3id.org/danvan/id/d""" , "https://w3id.org/danvan/id/e"@vi ,\n'
+        '  "http://kg.example.org/dv/ontology#"^^x:anyURI , \'http://kg.example.org/dv/f\'^^<http://www.w3.org/2001/XMLSchema#anyURI> ,\n'
+        '  <http://other.example/https://w3id.org/danvan/> . FILTER (?s != <https://w3id.org/danvanity>) }')
+    assert rebase_iris(text, old, old) is text
+
+
+def test_rebase_reads_the_grammar_so_a_bad_text_is_a_syntax_error():
+    with pytest.raises(QuerySyntaxError):
+        rebase_iris('SELECT * WHERE { ?s ?p "unclosed }', "https://a/", "https://b/")
