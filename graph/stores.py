@@ -25,6 +25,7 @@ nowhere else.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -397,10 +398,16 @@ class RemoteStore:
 
     def query(self, text: str, *, deadline_s: float | None = None, max_rows: int | None = None,
               substitutions: dict | None = None, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> Results:
+              named_graphs: list[str] | None = None, listed: bool = False) -> Results:
         """Like ``ox.Store.query``. Decided by the grammar (:mod:`graph.sparql_grammar`), never by a pattern
         over the text: an update or a ``SERVICE`` never reaches the engine; ``FROM``/``FROM NAMED`` (or
-        ``default_graph``/``named_graphs``, the Protocol's parameters) pick graphs of the build only."""
+        ``default_graph``/``named_graphs``, the Protocol's parameters) pick graphs of the build only.
+
+        A SELECT or ASK with ``GRAPH`` patterns (the pages' own queries) is sent with no dataset, the
+        build's written into it by :func:`scope_to_build`: naming the build's graphs in the request costs
+        the engine per graph and per query (docs/deployment.md). ``listed``: send the build's dataset as
+        the Protocol's parameters instead, every graph named — how a text from outside (/sparql, the
+        query pages) is sent, so that it is never rewritten."""
         from graph.sparql_grammar import analyze
 
         shape = analyze(text)
@@ -413,8 +420,15 @@ class RemoteStore:
         if default_graph is None and named_graphs is None and shape.graphs:
             default_graph, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
         accept = GRAPH_ACCEPT if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
-        body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs,
-                                         graph_patterns=shape.graph_patterns)
+        scoped = None
+        if (not listed and shape.graph_patterns and default_graph is None and named_graphs is None
+                and shape.form in ("SELECT", "ASK")):
+            scoped = scope_to_build(text, self._build().union)
+        if scoped is not None:  # the build's dataset written into the query: no graph named per request
+            body, headers = self._post_query(scoped, deadline_s, accept, dataset=False)
+        else:
+            body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs,
+                                             graph_patterns=shape.graph_patterns)
         return _capped_solutions(_parse(body, headers), max_rows)
 
     def run(self, query: str, *, timeout: float, max_rows: int, results_format: str | None,
@@ -454,11 +468,20 @@ class RemoteStore:
         s, p, o = (t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
         triple = f"{s} {p} {o}"
         if isinstance(graph_name, ox.DefaultGraph):
-            where = f"{{ {triple} }}"
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {triple} }}")
         else:
-            where = f"{{ GRAPH {graph_name if graph_name is not None else '?g'} {{ {triple} }} }}"
+            # the engine's own dataset (every graph it holds: no graph named in the request, whose cost
+            # grows with the build's sources), then only the build's graphs kept here: staging,
+            # bookkeeping, union and foreign graphs (Virtuoso's system graphs) are dropped
+            live = self._build()
+            if graph_name is not None and graph_name.value not in live.graph_set:
+                return []
+            target = graph_name if graph_name is not None else "?g"
+            body, headers = self._post_query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {target} {{ {triple} }} }}",
+                                             None, dataset=False)
+            rows = [r for r in _parse(body, headers) if graph_name is not None or r["g"].value in live.graph_set]
         out = []
-        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
+        for row in rows:
             g = graph_name if graph_name is not None else row["g"]
             out.append(ox.Quad(subject or row["s"], predicate or row["p"],
                                object if object is not None else row["o"], g))
@@ -546,7 +569,7 @@ class _Evaluating:
             raise QueryTimeout(self.remote._late(None))
         if base_iri:  # relative IRIs resolve against ours, as with pyoxigraph's base_iri (a BASE of the query wins)
             text = f"BASE <{ox.NamedNode(base_iri).value}>\n{text}"
-        return self.remote.query(text, deadline_s=left, substitutions=substitutions,
+        return self.remote.query(text, deadline_s=left, substitutions=substitutions, listed=True,
                                  default_graph=[g.value for g in default_graph] if default_graph is not None else None,
                                  named_graphs=[g.value for g in named_graphs] if named_graphs is not None else None)
 
@@ -559,6 +582,10 @@ class Live:
     graphs: list[str]
     union: str
     previous_union: str | None
+
+    @functools.cached_property
+    def graph_set(self) -> frozenset[str]:
+        return frozenset(self.graphs)
 
 
 def read_identity(remote: RemoteStore) -> Live:
@@ -603,6 +630,69 @@ def _parse(body: bytes, headers: dict[str, str]) -> Results:
         raise EngineError(f"The engine's answer ({media}) does not parse: {e}") from None
     raise EngineError(f"The engine answered {media or 'no content type'}, which is not a SPARQL results "
                       "format nor an RDF graph format.")
+
+
+# ------------------------------------------------------------------------------------------ scoping
+
+def scope_to_build(text: str, union: str) -> str | None:
+    """A SELECT or ASK with ``GRAPH`` patterns, rewritten to read exactly the build when sent with no
+    dataset (the engine's own: every graph it holds), or None when its shape is not one handled here.
+
+    The WHERE group becomes ``GRAPH <union> { … }``: the build's union graph is what its patterns outside
+    any ``GRAPH`` read, as with ``default-graph-uri``. Each ``GRAPH x { … }`` inside becomes
+    ``{ GRAPH x { … } FILTER EXISTS { GRAPH <urn:danvan:build> { <urn:danvan:build> <…#graph> x } } }``:
+    only a graph the live build lists (:data:`BUILD_NAMED`) matches, so staging, bookkeeping, union and
+    foreign graphs (Virtuoso's system graphs) are never seen — the same answers as ``named-graph-uri``
+    naming each of the build's graphs, which costs the engine per graph and per query. Read by the SPARQL
+    tokenizer (braces, keywords and terms, never inside a string, an IRI or a comment); a text with a
+    pattern outside its WHERE group (``EXISTS`` in a projection, ``ORDER BY`` or ``HAVING``) is left to
+    the Protocol's parameters (None)."""
+    from graph.sparql_grammar import tokenize
+
+    tokens = tokenize(text)
+    closing = _matching_braces(tokens)
+    where = None
+    depth = 0
+    for k, t in enumerate(tokens):
+        if t.kind == "punct" and t.text in "()":
+            depth += 1 if t.text == "(" else -1
+        elif t.kind == "punct" and t.text == "{" and depth == 0:
+            where = k
+            break
+    if where is None or where not in closing:
+        return None
+    end = closing[where]
+    if any(t.kind == "word" and t.text in ("EXISTS", "GRAPH") for t in tokens[:where] + tokens[end + 1:]):
+        return None
+    # (offset, order at that offset, text): what closes comes before what opens
+    edits = [(tokens[where].offset + 1, 2, f" GRAPH <{union}> {{ "), (tokens[end].offset, 1, " } ")]
+    for k in range(where + 1, end):
+        t = tokens[k]
+        if not (t.kind == "word" and t.text == "GRAPH"):
+            continue
+        target, brace = tokens[k + 1], tokens[k + 2]
+        if target.kind not in ("var", "iri", "pname") or brace.text != "{" or (k + 2) not in closing:
+            return None
+        term = f"<{target.text}>" if target.kind == "iri" else target.text
+        edits.append((t.offset, 3, "{ "))
+        edits.append((tokens[closing[k + 2]].offset + 1, 0,
+                      f" FILTER EXISTS {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_NAMED}> {term} }} }} }} "))
+    out, at = [], 0
+    for offset, _order, insert in sorted(edits):
+        out += [text[at:offset], insert]
+        at = offset
+    return "".join(out) + text[at:]
+
+
+def _matching_braces(tokens) -> dict[int, int]:
+    """Index of each ``{`` token → index of the ``}`` that closes it."""
+    pairs, stack = {}, []
+    for k, t in enumerate(tokens):
+        if t.kind == "punct" and t.text == "{":
+            stack.append(k)
+        elif t.kind == "punct" and t.text == "}" and stack:
+            pairs[stack.pop()] = k
+    return pairs
 
 
 # ------------------------------------------------------------------------------------------ binding
