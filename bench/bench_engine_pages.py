@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -59,7 +59,7 @@ class Listed(RemoteStore):
 
 def pages(manifest: dict) -> list[tuple[str, str]]:
     s, h = manifest["samples"], manifest["hubs"]
-    path = lambda iri: urlsplit(iri).path  # noqa: E731
+    path = lambda iri: "/id/" + iri.split("/id/", 1)[1]  # noqa: E731 - the site serves the entity IRIs' paths
     return [(path(s["person"]), "entity: a person"), (path(s["document"]), "entity: a document"),
             (path(s["event"]), "entity: an event"), (path(s["source"]), "entity: a source"),
             (path(h["organization"]), "hub: the organization with most facts"),
@@ -80,7 +80,34 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(config: dict, paths: list[tuple[str, str]], runs: int) -> dict[str, float]:
+class Requests:
+    """How many queries a page sends the engine, and how many of them name every graph of the build."""
+
+    def __init__(self):
+        self.sent = self.listing = 0
+        self.post = RemoteStore._post_query
+
+    def __enter__(self):
+        counter = self
+
+        def counted(store, text, deadline_s, accept=None, default_graph=None, named_graphs=None, dataset=True,
+                    graph_patterns=True):
+            counter.sent += 1
+            listing = dataset and default_graph is None and named_graphs is None and graph_patterns
+            counter.listing += listing
+            kwargs = {"accept": accept} if accept else {}
+            return counter.post(store, text, deadline_s, default_graph=default_graph, named_graphs=named_graphs,
+                                dataset=dataset, graph_patterns=graph_patterns, **kwargs)
+
+        RemoteStore._post_query = counted
+        return self
+
+    def __exit__(self, *_):
+        RemoteStore._post_query = self.post
+
+
+def measure(config: dict, paths: list[tuple[str, str]], runs: int) -> dict[str, tuple[float, int, int]]:
+    """path → (median ms, queries sent to the engine, of which naming every graph) for one fetch."""
     from webapp import create_app
 
     client = create_app({"DANVAN_QUERY_TIMEOUT": 600, **config}).test_client()
@@ -89,8 +116,11 @@ def measure(config: dict, paths: list[tuple[str, str]], runs: int) -> dict[str, 
         def get(path=path):
             r = client.get(path, headers={"Accept": "text/html", "Accept-Language": "vi"})
             assert r.status_code == 200, (path, r.status_code)
-        out[path] = median_ms(get, runs)
-        print(json.dumps({path: round(out[path], 1)}), flush=True)
+        ms = median_ms(get, runs)
+        with Requests() as sent:
+            get()
+        out[path] = (ms, sent.sent, sent.listing)
+        print(json.dumps({path: out[path]}), flush=True)
     return out
 
 
@@ -131,8 +161,9 @@ def main() -> None:
     load_after = os.getloadavg()[0]
     columns = list(results)
 
-    def cell(ms: float) -> str:
-        return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+    def cell(ms: float, sent: int, listing: int) -> str:
+        took = f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+        return f"{took} ({listing}/{sent})" if sent else took
 
     lines = [HEADING, "",
              f"`bench/bench_engine_pages.py --runs {args.runs}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
@@ -143,10 +174,11 @@ def main() -> None:
              f"{platform.python_version()}. Each page through the Flask test client, median of the runs after a "
              "warm-up. *Before*: each query with `GRAPH` and each lookup in the named graphs sent with "
              "`named-graph-uri` = every graph of the build; *after*: sent with no dataset, the build's written into "
-             "the query (`scope_to_build`) or kept by the store (`quads_for_pattern`), graph/stores.py.", "",
+             "the query (`scope_to_build`) or kept by the store (`quads_for_pattern`), graph/stores.py. In brackets: "
+             "the queries naming every graph / the queries one fetch of the page sends the engine.", "",
              "| page | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
     for path, label in paths:
-        lines.append(f"| {label} (`{path}`) | " + " | ".join(cell(results[c][path]) for c in columns) + " |")
+        lines.append(f"| {label} (`{path}`) | " + " | ".join(cell(*results[c][path]) for c in columns) + " |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:

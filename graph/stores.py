@@ -14,10 +14,14 @@ remote engine; otherwise the live embedded build under ``--store`` / ``DANVAN_ST
 How a build lives in an engine (written by :mod:`graph.remote_load`): every source keeps its named graph
 (its IRI is the source's); the deduplicated union of all graphs — the embedded build's default graph — is
 a graph of its own per build (``urn:danvan:union:<build_id>``); :data:`BUILD_GRAPH` holds the build's
-identity (its ``build.json``), the list of its named graphs and the name of its union graph. Every query is sent with the SPARQL Protocol's dataset parameters —
-``default-graph-uri`` = the union graph, ``named-graph-uri`` = the build's graphs — so a query sees the
-same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the union
-of every graph *and* its system graphs) and never sees a staging graph or the bookkeeping graphs.
+identity (its ``build.json``), the list of its named graphs and the name of its union graph. A query sees
+the same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the
+union of every graph *and* its system graphs) and never sees a staging graph, the bookkeeping graphs or any
+other graph the engine holds: sent with the SPARQL Protocol's dataset parameters (``default-graph-uri`` =
+the union graph; ``named-graph-uri`` = the build's graphs, for a text from outside with a ``GRAPH``
+pattern), or, for the app's own lookups in the named graphs, with no dataset and the build's graphs kept by
+:meth:`RemoteStore.quads_for_pattern` or written into the query by :func:`scope_to_build` — naming every
+graph costs the engine per graph and per query, which grows with the sources.
 
 Engine dialects (differences between engines, and what is done about them) live in :class:`Dialect` and
 nowhere else.
@@ -382,7 +386,8 @@ class RemoteStore:
             if default_graph is None and named_graphs is None:
                 # the named graphs only for a query with a GRAPH pattern (no other can read them): naming
                 # each of the build's graphs costs the engine per query (66 ms on Oxigraph server with
-                # 2,128 graphs, against 1.2 ms for the default graph alone: docs/deployment.md)
+                # 2,128 graphs, against 1.2 ms for the default graph alone: docs/deployment.md), so the
+                # app's own queries come here only through the listed=True of a text from outside
                 default_graph, named_graphs = [live.union], graphs if graph_patterns else []
             else:  # a graph the build does not have is empty, as on the embedded store
                 default_graph = [g if g in ours else EMPTY_GRAPH for g in default_graph or []] or [EMPTY_GRAPH]
@@ -654,7 +659,7 @@ def scope_to_build(text: str, union: str) -> str | None:
     where = None
     depth = 0
     for k, t in enumerate(tokens):
-        if t.kind == "punct" and t.text in "()":
+        if t.kind == "punct" and t.text in ("(", ")"):
             depth += 1 if t.text == "(" else -1
         elif t.kind == "punct" and t.text == "{" and depth == 0:
             where = k
@@ -665,7 +670,7 @@ def scope_to_build(text: str, union: str) -> str | None:
     if any(t.kind == "word" and t.text in ("EXISTS", "GRAPH") for t in tokens[:where] + tokens[end + 1:]):
         return None
     # (offset, order at that offset, text): what closes comes before what opens
-    edits = [(tokens[where].offset + 1, 2, f" GRAPH <{union}> {{ "), (tokens[end].offset, 1, " } ")]
+    edits = [(tokens[where].offset + 1, 2, f" GRAPH {ox.NamedNode(union)} {{ "), (tokens[end].offset, 1, " } ")]
     for k in range(where + 1, end):
         t = tokens[k]
         if not (t.kind == "word" and t.text == "GRAPH"):
