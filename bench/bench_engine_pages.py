@@ -197,7 +197,9 @@ def main() -> None:
              "warm-up. *Before*: each query with `GRAPH` and each lookup in the named graphs sent with "
              "`named-graph-uri` = every graph of the build; *after*: sent with no dataset, the build's written into "
              "the query (`scope_to_build`) or kept by the store (`quads_for_pattern`), graph/stores.py. In brackets: "
-             "the queries naming every graph / the queries one fetch of the page sends the engine.", "",
+             "the queries naming every graph / the queries one fetch of the page sends the engine. Virtuoso *before* "
+             "is measured with `_allow_headers` (it echoes a response header per graph named; without it, Python's "
+             "HTTP client refused the answers and these pages failed with HTTP 500).", "",
              "| page | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
     for path, label in paths:
         lines.append(f"| {label} (`{path}`) | " + " | ".join(cell(*results[c][path]) for c in columns) + " |")
