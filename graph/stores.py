@@ -412,8 +412,8 @@ class RemoteStore:
         A SELECT or ASK with ``GRAPH`` patterns (the pages' own queries) is sent with no dataset, the
         build's written into it by :func:`scope_to_build`: naming the build's graphs in the request costs
         the engine per graph and per query (docs/deployment.md). ``listed``: send the build's dataset as
-        the Protocol's parameters instead, every graph named — how a text from outside (/sparql, the
-        query pages) is sent, so that it is never rewritten."""
+        the Protocol's parameters instead, every graph named — how the web app's query service (/sparql,
+        the query pages: :meth:`run`) sends a text, so that a text from outside is never rewritten."""
         from graph.sparql_grammar import analyze
 
         shape = analyze(text)
