@@ -14,10 +14,14 @@ remote engine; otherwise the live embedded build under ``--store`` / ``DANVAN_ST
 How a build lives in an engine (written by :mod:`graph.remote_load`): every source keeps its named graph
 (its IRI is the source's); the deduplicated union of all graphs — the embedded build's default graph — is
 a graph of its own per build (``urn:danvan:union:<build_id>``); :data:`BUILD_GRAPH` holds the build's
-identity (its ``build.json``), the list of its named graphs and the name of its union graph. Every query is sent with the SPARQL Protocol's dataset parameters —
-``default-graph-uri`` = the union graph, ``named-graph-uri`` = the build's graphs — so a query sees the
-same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the union
-of every graph *and* its system graphs) and never sees a staging graph or the bookkeeping graphs.
+identity (its ``build.json``), the list of its named graphs and the name of its union graph. A query sees
+the same dataset as on the embedded store whatever the engine's own default graph is (Virtuoso's is the
+union of every graph *and* its system graphs) and never sees a staging graph, the bookkeeping graphs or any
+other graph the engine holds: sent with the SPARQL Protocol's dataset parameters (``default-graph-uri`` =
+the union graph; ``named-graph-uri`` = the build's graphs, for a text from outside with a ``GRAPH``
+pattern), or, for the app's own lookups in the named graphs, with no dataset and the build's graphs kept by
+:meth:`RemoteStore.quads_for_pattern` or written into the query by :func:`scope_to_build` — naming every
+graph costs the engine per graph and per query, which grows with the sources.
 
 Engine dialects (differences between engines, and what is done about them) live in :class:`Dialect` and
 nowhere else.
@@ -25,6 +29,7 @@ nowhere else.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -455,13 +460,15 @@ class RemoteStore:
             if default_graph is None and named_graphs is None:
                 # the named graphs only for a query with a GRAPH pattern (no other can read them): naming
                 # each of the build's graphs costs the engine per query (66 ms on Oxigraph server with
-                # 2,128 graphs, against 1.2 ms for the default graph alone: docs/deployment.md)
+                # 2,128 graphs, against 1.2 ms for the default graph alone: docs/deployment.md), so the
+                # app's own queries come here only through the listed=True of a text from outside
                 default_graph, named_graphs = [live.union], graphs if graph_patterns else []
             else:  # a graph the build does not have is empty, as on the embedded store
                 default_graph = [g if g in ours else EMPTY_GRAPH for g in default_graph or []] or [EMPTY_GRAPH]
                 named_graphs = [g if g in ours else EMPTY_GRAPH for g in named_graphs or []] or [EMPTY_GRAPH]
             fields += [("default-graph-uri", g) for g in default_graph]
             fields += [("named-graph-uri", g) for g in named_graphs]
+            _allow_headers(len(default_graph) + len(named_graphs))
         fields += list(self.dialect.query_params(deadline_s or self.timeout_s).items())
         return self.request(self.endpoint.query_url, data=urllib.parse.urlencode(fields).encode(),
                             content_type="application/x-www-form-urlencoded", accept=accept,
@@ -471,10 +478,16 @@ class RemoteStore:
 
     def query(self, text: str, *, deadline_s: float | None = None, max_rows: int | None = None,
               substitutions: dict | None = None, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> Results:
+              named_graphs: list[str] | None = None, listed: bool = False) -> Results:
         """Like ``ox.Store.query``. Decided by the grammar (:mod:`graph.sparql_grammar`), never by a pattern
         over the text: an update or a ``SERVICE`` never reaches the engine; ``FROM``/``FROM NAMED`` (or
-        ``default_graph``/``named_graphs``, the Protocol's parameters) pick graphs of the build only."""
+        ``default_graph``/``named_graphs``, the Protocol's parameters) pick graphs of the build only.
+
+        A SELECT or ASK with ``GRAPH`` patterns (the pages' own queries) is sent with no dataset, the
+        build's written into it by :func:`scope_to_build`: naming the build's graphs in the request costs
+        the engine per graph and per query (docs/deployment.md). ``listed``: send the build's dataset as
+        the Protocol's parameters instead, every graph named — how the web app's query service (/sparql,
+        the query pages: :meth:`run`) sends a text, so that a text from outside is never rewritten."""
         from graph.sparql_grammar import analyze
 
         shape = analyze(text)
@@ -487,8 +500,15 @@ class RemoteStore:
         if default_graph is None and named_graphs is None and shape.graphs:
             default_graph, named_graphs = list(shape.from_graphs), list(shape.from_named_graphs)
         accept = GRAPH_ACCEPT if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
-        body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs,
-                                         graph_patterns=shape.graph_patterns)
+        scoped = None
+        if (not listed and shape.graph_patterns and default_graph is None and named_graphs is None
+                and shape.form in ("SELECT", "ASK")):
+            scoped = scope_to_build(text, self._build().union)
+        if scoped is not None:  # the build's dataset written into the query: no graph named per request
+            body, headers = self._post_query(scoped, deadline_s, accept, dataset=False)
+        else:
+            body, headers = self._post_query(text, deadline_s, accept, default_graph, named_graphs,
+                                             graph_patterns=shape.graph_patterns)
         return _capped_solutions(_parse(body, headers), max_rows)
 
     def run(self, query: str, *, timeout: float, max_rows: int, results_format: str | None,
@@ -528,11 +548,20 @@ class RemoteStore:
         s, p, o = (t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
         triple = f"{s} {p} {o}"
         if isinstance(graph_name, ox.DefaultGraph):
-            where = f"{{ {triple} }}"
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {triple} }}")
         else:
-            where = f"{{ GRAPH {graph_name if graph_name is not None else '?g'} {{ {triple} }} }}"
+            # the engine's own dataset (every graph it holds: no graph named in the request, whose cost
+            # grows with the build's sources), then only the build's graphs kept here: staging,
+            # bookkeeping, union and foreign graphs (Virtuoso's system graphs) are dropped
+            live = self._build()
+            if graph_name is not None and graph_name.value not in live.graph_set:
+                return []
+            target = graph_name if graph_name is not None else "?g"
+            body, headers = self._post_query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH {target} {{ {triple} }} }}",
+                                             None, dataset=False)
+            rows = [r for r in _parse(body, headers) if graph_name is not None or r["g"].value in live.graph_set]
         out = []
-        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
+        for row in rows:
             g = graph_name if graph_name is not None else row["g"]
             out.append(ox.Quad(subject or row["s"], predicate or row["p"],
                                object if object is not None else row["o"], g))
@@ -578,6 +607,16 @@ class RemoteStore:
         return live
 
 
+def _allow_headers(graphs: int) -> None:
+    """Virtuoso answers one ``X-SPARQL-default-graph``/``X-SPARQL-named-graph`` header per graph of the
+    request's dataset, and Python's http.client refuses an answer of more than 100 headers ("got more than
+    100 headers"): a query naming a build's thousands of graphs failed there. http.client's limit is
+    module-wide: raised to what the request may bring back, never lowered."""
+    import http.client
+
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, graphs + 100)
+
+
 def _signed_digest(passwords):
     """urllib's digest authentication, signing every request up front once the engine has challenged one.
     Plain urllib sends each request unsigned and signs it after the 401; Virtuoso answers that 401 before
@@ -620,7 +659,7 @@ class _Evaluating:
             raise QueryTimeout(self.remote._late(None))
         if base_iri:  # relative IRIs resolve against ours, as with pyoxigraph's base_iri (a BASE of the query wins)
             text = f"BASE <{ox.NamedNode(base_iri).value}>\n{text}"
-        return self.remote.query(text, deadline_s=left, substitutions=substitutions,
+        return self.remote.query(text, deadline_s=left, substitutions=substitutions, listed=True,
                                  default_graph=[g.value for g in default_graph] if default_graph is not None else None,
                                  named_graphs=[g.value for g in named_graphs] if named_graphs is not None else None)
 
@@ -633,6 +672,10 @@ class Live:
     graphs: list[str]
     union: str
     previous_union: str | None
+
+    @functools.cached_property
+    def graph_set(self) -> frozenset[str]:
+        return frozenset(self.graphs)
 
 
 def read_identity(remote: RemoteStore) -> Live:
@@ -677,6 +720,69 @@ def _parse(body: bytes, headers: dict[str, str]) -> Results:
         raise EngineError(f"The engine's answer ({media}) does not parse: {e}") from None
     raise EngineError(f"The engine answered {media or 'no content type'}, which is not a SPARQL results "
                       "format nor an RDF graph format.")
+
+
+# ------------------------------------------------------------------------------------------ scoping
+
+def scope_to_build(text: str, union: str) -> str | None:
+    """A SELECT or ASK with ``GRAPH`` patterns, rewritten to read exactly the build when sent with no
+    dataset (the engine's own: every graph it holds), or None when its shape is not one handled here.
+
+    The WHERE group becomes ``GRAPH <union> { … }``: the build's union graph is what its patterns outside
+    any ``GRAPH`` read, as with ``default-graph-uri``. Each ``GRAPH x { … }`` inside becomes
+    ``{ GRAPH x { … } FILTER EXISTS { GRAPH <urn:danvan:build> { <urn:danvan:build> <…#graph> x } } }``:
+    only a graph the live build lists (:data:`BUILD_NAMED`) matches, so staging, bookkeeping, union and
+    foreign graphs (Virtuoso's system graphs) are never seen — the same answers as ``named-graph-uri``
+    naming each of the build's graphs, which costs the engine per graph and per query. Read by the SPARQL
+    tokenizer (braces, keywords and terms, never inside a string, an IRI or a comment); a text with a
+    pattern outside its WHERE group (``EXISTS`` in a projection, ``ORDER BY`` or ``HAVING``) is left to
+    the Protocol's parameters (None)."""
+    from graph.sparql_grammar import tokenize
+
+    tokens = tokenize(text)
+    closing = _matching_braces(tokens)
+    where = None
+    depth = 0
+    for k, t in enumerate(tokens):
+        if t.kind == "punct" and t.text in ("(", ")"):
+            depth += 1 if t.text == "(" else -1
+        elif t.kind == "punct" and t.text == "{" and depth == 0:
+            where = k
+            break
+    if where is None or where not in closing:
+        return None
+    end = closing[where]
+    if any(t.kind == "word" and t.text in ("EXISTS", "GRAPH") for t in tokens[:where] + tokens[end + 1:]):
+        return None
+    # (offset, order at that offset, text): what closes comes before what opens
+    edits = [(tokens[where].offset + 1, 2, f" GRAPH {ox.NamedNode(union)} {{ "), (tokens[end].offset, 1, " } ")]
+    for k in range(where + 1, end):
+        t = tokens[k]
+        if not (t.kind == "word" and t.text == "GRAPH"):
+            continue
+        target, brace = tokens[k + 1], tokens[k + 2]
+        if target.kind not in ("var", "iri", "pname") or brace.text != "{" or (k + 2) not in closing:
+            return None
+        term = f"<{target.text}>" if target.kind == "iri" else target.text
+        edits.append((t.offset, 3, "{ "))
+        edits.append((tokens[closing[k + 2]].offset + 1, 0,
+                      f" FILTER EXISTS {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_NAMED}> {term} }} }} }} "))
+    out, at = [], 0
+    for offset, _order, insert in sorted(edits):
+        out += [text[at:offset], insert]
+        at = offset
+    return "".join(out) + text[at:]
+
+
+def _matching_braces(tokens) -> dict[int, int]:
+    """Index of each ``{`` token → index of the ``}`` that closes it."""
+    pairs, stack = {}, []
+    for k, t in enumerate(tokens):
+        if t.kind == "punct" and t.text == "{":
+            stack.append(k)
+        elif t.kind == "punct" and t.text == "}" and stack:
+            pairs[stack.pop()] = k
+    return pairs
 
 
 # ------------------------------------------------------------------------------------------ binding
