@@ -222,7 +222,8 @@ def compile_file(shapes: PathLike | None = None) -> Compiled:
     if shapes is None:
         shapes = Packaged(resources.shapes_file(), "ontology")
     data = shapes.read_bytes() if hasattr(shapes, "read_bytes") else Path(shapes).read_bytes()
-    key = (str(shapes), hashlib.sha256(data).hexdigest())
+    # the file's IRIs are moved to the base IRI as it is read: a compilation holds for one base
+    key = (str(shapes), hashlib.sha256(data).hexdigest(), settings.base_iri())
     if key not in _COMPILED:
         graph = _rdflib(parse_file(shapes))
         constraints = compile_shapes(graph, _scopes(graph, key[0]), key[0])
@@ -233,7 +234,7 @@ def compile_file(shapes: PathLike | None = None) -> Compiled:
     return _COMPILED[key]
 
 
-_COMPILED: dict[tuple[str, str], Compiled] = {}  # (name, sha256) → its compilation; read, never changed
+_COMPILED: dict[tuple[str, str, str], Compiled] = {}  # (name, sha256, base) → its compilation; read, never changed
 
 
 def validate(store: ox.Store, sources: list[LoadedSource], shapes: PathLike | None = None, *,
