@@ -45,7 +45,8 @@ def one_publish(build_dir: Path, endpoint: Endpoint, timeout_s: float) -> dict:
     start = time.perf_counter()
     try:
         info = publish(build_dir, endpoint, timeout_s=timeout_s,
-                       progress=lambda m: steps.append((time.perf_counter() - start, m)))
+                       progress=lambda m: (steps.append((time.perf_counter() - start, m)),
+                                           print(f"  {time.perf_counter() - start:.1f} s: {m}", flush=True)))
         error = None
     except Exception as e:  # noqa: BLE001 - a publish that fails is a result of the benchmark
         info, error = {}, f"{type(e).__name__}: {str(e)[:300]}"

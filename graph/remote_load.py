@@ -32,6 +32,7 @@ still name it. ``GRAPH ?g`` over the sources' graphs is only as atomic as the en
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ from graph.stores import (BUILD_GRAPH, BUILD_INFO, BUILD_NAMED, BUILD_PREVIOUS, 
                           UNION_PREFIX, Dialect, Endpoint, RemoteStore, read_identity)
 
 Progress = Callable[[str], None]
+BUILD_DIGEST = "urn:danvan:build#digest"  # in the identity graph: "<sha256 of a graph's statements> <graph IRI>"
 
 # The most one loading request carries. Large enough that a 1M-triple build (~1 GB of N-Quads) goes in a few
 # dozen requests; small enough that neither side holds much of it at once (Oxigraph server loads a
@@ -59,7 +61,8 @@ CHUNK_BYTES = 32 * 1024 * 1024
 IDENTITY_KEYS = ("build_id", "built_at", "triples", "quads", "inferred", "base_iri", "version")
 
 
-def _identity_triples(info: dict[str, Any], named: list[str], union: str, previous: str | None) -> list[ox.Triple]:
+def _identity_triples(info: dict[str, Any], named: list[str], union: str, previous: str | None,
+                      digests: dict[str, str] | None = None) -> list[ox.Triple]:
     subject = ox.NamedNode(BUILD_GRAPH)
     kept = {k: info[k] for k in IDENTITY_KEYS if k in info}
     triples = [ox.Triple(subject, ox.NamedNode(BUILD_INFO), ox.Literal(json.dumps(kept, ensure_ascii=False))),
@@ -67,6 +70,8 @@ def _identity_triples(info: dict[str, Any], named: list[str], union: str, previo
     if previous is not None:
         triples.append(ox.Triple(subject, ox.NamedNode(BUILD_PREVIOUS), ox.NamedNode(previous)))
     triples += [ox.Triple(subject, ox.NamedNode(BUILD_NAMED), ox.NamedNode(g)) for g in named]
+    # "<sha256> <graph IRI>": the next publish leaves a graph whose digest it shares alone (readers ignore these)
+    triples += [ox.Triple(subject, ox.NamedNode(BUILD_DIGEST), ox.Literal(f"{d} {g}")) for g, d in (digests or {}).items()]
     return triples
 
 
@@ -81,8 +86,15 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     info = builds._info(Path(build_dir))
     db = ox.Store.read_only(str(builds.data_path(build_dir)))
     union = UNION_PREFIX + info["build_id"]
+
+    def text_of(name: str) -> bytes:
+        return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph() if name == union else ox.NamedNode(name))
+
+    start = time.perf_counter()
     # a graph without statements is not written: N-Quads cannot say it, and no query finds anything in it
-    named = sorted(g.value for g in db.named_graphs() if next(db.quads_for_pattern(None, None, None, g), None))
+    digests = {name: d for name, d in ((g.value, _digest(text_of(g.value))) for g in db.named_graphs()) if d}
+    named = sorted(digests)
+    say(f"engine: {len(named)} graphs of the build read and digested ({time.perf_counter() - start:.2f} s)")
 
     remote = RemoteStore(endpoint, timeout_s=timeout_s)
     try:
@@ -92,35 +104,40 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
             raise
         old = None
     dialect = remote.dialect or Dialect()
-    old_named = old.graphs if old else []
+    live = set(old.graphs) if old else set()
+    old_digests = _live_digests(remote) if old else {}
     # the live union stays for the readers that still name it; the one before it goes
     keep = old.union if old and old.union != union else None
-    gone = [old.previous_union] if old and old.previous_union not in (None, union, keep) else []
-    identity = ox.serialize(_identity_triples(info, named, union, keep), format=ox.RdfFormat.N_TRIPLES)
+    drop = sorted(live - set(named)) + ([old.previous_union] if old and old.previous_union not in (None, union, keep) else [])
+    identity = ox.serialize(_identity_triples(info, named, union, keep, digests), format=ox.RdfFormat.N_TRIPLES)
 
-    # where each graph is written: a staging name, or the union's own name when no reader can know it yet
-    in_place = old is None or union not in (old.union, old.previous_union)
-    staged = named + [BUILD_GRAPH] + ([] if in_place else [union])
+    # Where each graph goes. A graph no reader names yet (not in the live build: a new source, every graph on
+    # a first load, the union of a build not yet live) is written in place; a live graph whose statements
+    # are unchanged (same digest) is left as it is; a changed live graph and the identity go to staging
+    # graphs, put in place by the switch.
+    unchanged = {g for g in named if g in live and old_digests.get(g) == digests[g]}
+    staged = [g for g in named if g in live and g not in unchanged] + [BUILD_GRAPH]
+    if old is not None and union in (old.union, old.previous_union):
+        staged.append(union)
     staging = {name: f"{STAGING_PREFIX}{info['build_id']}:{n}" for n, name in enumerate(sorted(staged))}
-    targets = dict(staging, **({union: union} if in_place else {}))
-    written = list(staging.values()) + ([union] if in_place else [])
+    in_place = [g for g in named + [union] if g not in live and g not in staging]
+    written = list(staging.values()) + in_place
 
     def graphs() -> Iterator[tuple[str, bytes]]:
-        """(where it goes, its N-Triples) for each graph of the build, one at a time."""
-        for name, target in targets.items():
-            if name == BUILD_GRAPH:
-                yield target, identity
-            else:
-                graph = ox.DefaultGraph() if name == union else ox.NamedNode(name)
-                yield target, db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        """(where it goes, its N-Triples) for each graph to write, one at a time."""
+        for name in in_place:
+            yield name, text_of(name)
+        for name, stage in staging.items():
+            yield stage, identity if name == BUILD_GRAPH else text_of(name)
 
     start = time.perf_counter()
     try:
         requests = _upload(remote, endpoint.store_url, dialect, graphs())
         del db
-        say(f"engine: {len(targets)} graphs written in {requests} request(s) ({time.perf_counter() - start:.2f} s)")
+        say(f"engine: {len(in_place)} graphs written in place, {len(staging)} staged, {len(unchanged)} unchanged, "
+            f"in {requests} request(s) ({time.perf_counter() - start:.2f} s)")
         start = time.perf_counter()
-        updates = switch_updates(staging, old_named + gone, dialect.update_operations, dialect.replace_graph)
+        updates = switch_updates(staging, drop, dialect.update_operations, dialect.replace_graph)
         for update in updates:
             remote.request(endpoint.updates, data=update.encode("utf-8"), content_type="application/sparql-update")
     except BaseException:
@@ -128,6 +145,25 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
         raise
     say(f"engine: switched to {info['build_id']} in {len(updates)} update(s) ({time.perf_counter() - start:.2f} s)")
     return info
+
+
+def _digest(text: bytes) -> str:
+    """What a graph holds, whatever order its statements come in ("" for no statement)."""
+    lines = text.splitlines()
+    return hashlib.sha256(b"\n".join(sorted(lines))).hexdigest() if lines else ""
+
+
+def _live_digests(remote: RemoteStore) -> dict[str, str]:
+    """The digests of the live build's graphs, as its identity graph records them (none for a build
+    published before digests were kept: every live graph is then replaced)."""
+    from graph.stores import _parse
+
+    text = f"SELECT ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_DIGEST}> ?v }} }}"
+    out = {}
+    for row in _parse(*remote._post_query(text, None, dataset=False)):
+        digest, _, graph = row["v"].value.partition(" ")
+        out[graph] = digest
+    return out
 
 
 def _upload(remote: RemoteStore, store_url: str, dialect: Dialect, graphs: Iterator[tuple[str, bytes]]) -> int:
@@ -180,14 +216,13 @@ def require_store_url(endpoint: Endpoint) -> None:
                           "(Oxigraph server: http://HOST:PORT/store; Virtuoso: http://HOST:PORT/sparql-graph-crud-auth).")
 
 
-def switch_updates(staging: dict[str, str], old_named: list[str], per_request: int | None = None,
+def switch_updates(staging: dict[str, str], drop: list[str], per_request: int | None = None,
                    replace: Callable[[str, str], list[str]] = Dialect().replace_graph) -> list[str]:
-    """The switch as update requests: drop what the new build no longer has, put each staging graph in
-    place (``replace``: the engine's operations for one graph), the identity graph last. One request, unless
-    the engine takes at most ``per_request`` operations in one: then as many as needed, never cutting one
-    graph's operations apart, the identity graph's in the last."""
-    gone = [g for g in old_named if g not in staging]
-    groups = [[f"DROP SILENT GRAPH <{g}>"] for g in gone]
+    """The switch as update requests: drop the graphs in ``drop`` (what the new build no longer has), put
+    each staging graph in place (``replace``: the engine's operations for one graph), the identity graph
+    last. One request, unless the engine takes at most ``per_request`` operations in one: then as many as
+    needed, never cutting one graph's operations apart, the identity graph's in the last."""
+    groups = [[f"DROP SILENT GRAPH <{g}>"] for g in drop]
     order = sorted(staging, key=lambda name: name == BUILD_GRAPH)
     groups += [replace(staging[name], name) for name in order]
     size = per_request or sum(len(g) for g in groups)
