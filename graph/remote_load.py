@@ -116,11 +116,11 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     # are unchanged (same digest) is left as it is; a changed live graph and the identity go to staging
     # graphs, put in place by the switch.
     unchanged = {g for g in named if g in live and old_digests.get(g) == digests[g]}
-    staged = [g for g in named if g in live and g not in unchanged] + [BUILD_GRAPH]
     if old is not None and union in (old.union, old.previous_union):
-        staged.append(union)
+        unchanged.add(union)  # this very build's union, live or kept: a build's union never changes
+    staged = [g for g in named if g in live and g not in unchanged] + [BUILD_GRAPH]
     staging = {name: f"{STAGING_PREFIX}{info['build_id']}:{n}" for n, name in enumerate(sorted(staged))}
-    in_place = [g for g in named + [union] if g not in live and g not in staging]
+    in_place = [g for g in named + [union] if g not in live and g not in staging and g not in unchanged]
     written = list(staging.values()) + in_place
 
     def graphs() -> Iterator[tuple[str, bytes]]:
@@ -134,7 +134,7 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     try:
         requests = _upload(remote, endpoint.store_url, dialect, graphs())
         del db
-        say(f"engine: {len(in_place)} graphs written in place, {len(staging)} staged, {len(unchanged)} unchanged, "
+        say(f"engine: {len(in_place)} graphs written in place, {len(staging)} staged, {len(unchanged)} left unchanged, "
             f"in {requests} request(s) ({time.perf_counter() - start:.2f} s)")
         start = time.perf_counter()
         updates = switch_updates(staging, drop, dialect.update_operations, dialect.replace_graph)
