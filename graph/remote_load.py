@@ -4,24 +4,33 @@
 validate → the embedded store, its search index and dumps in the ``--store`` build folder, which the app
 keeps reading them from), then :func:`publish` copies that build into the engine:
 
-1. every graph of the build — each source's named graph, the inferred graph and the build's identity
-   (:data:`BUILD_GRAPH`) — is written into a *staging* graph named ``urn:danvan:staging:<build_id>:<n>``,
-   which no query's dataset names, so readers never see it. The union (the embedded default graph) is
-   written straight to its own name, ``urn:danvan:union:<build_id>``, which no reader names either until
-   the identity graph points at it (it is staged like the rest when that very build is live already).
+1. each graph of the build — each source's named graph, the inferred graph, the union (the embedded default
+   graph, under its build's own name ``urn:danvan:union:<build_id>``) and the build's identity
+   (:data:`BUILD_GRAPH`) — goes where no reader sees it before the switch:
+
+   - *in place* when no reader names it yet: a graph the live build does not have (every graph on a first
+     load, a new source, the new build's union) is not in any reader's dataset until the identity graph
+     lists it;
+   - *nowhere* when the live build holds it unchanged: the identity graph keeps a digest (SHA-256 of the
+     sorted N-Triples) of each graph, and a graph with the same digest is left as it is (a rebuild after
+     one edited source sends that source, the inferred graph and the union, not the thousands of others);
+   - into a *staging* graph ``urn:danvan:staging:<build_id>:<n>`` (which no query's dataset names) when it
+     is live and changed, and always for the identity graph.
+
    How the graphs travel is the engine's (:class:`graph.stores.Dialect`): as N-Quads, the whole build in a
    few requests of at most :data:`CHUNK_BYTES` (``POST`` to the Graph Store URL without ``graph=``, which
    Oxigraph server and Fuseki read as a dataset), or graph by graph with the Graph Store Protocol (``PUT``
    of N-Triples, a graph larger than a request continued by ``POST``: Virtuoso, whose Graph Store takes
-   one graph per request). Either way the text is pyoxigraph's own dump of each graph, not Python objects;
+   one graph per request). Either way the text is pyoxigraph's own dump of each graph;
 2. ONE SPARQL Update request (on an engine that limits a request's operations, as few as it takes:
    :attr:`graph.stores.Dialect.update_operations`) drops the live graphs the new build no longer has and
    puts every staging graph in place of its live name (:meth:`graph.stores.Dialect.replace_graph`: ``MOVE``).
    An engine that applies one update request as one transaction (Oxigraph server does; Virtuoso runs the
    request as one transaction unless its log mode is changed) switches all graphs at once: a reader sees the
-   previous build or the new one, never a mixture;
-3. if anything fails before the switch, the staging graphs (and a union written for this build) are
-   dropped and the previous build stays live.
+   previous build or the new one, never a mixture. The switch's cost is that of the staged graphs: on
+   Oxigraph server one transaction, held in memory, of every changed graph's statements;
+3. if anything fails before the switch, every graph written for it (staged or in place) is dropped and the
+   previous build stays live.
 
 The identity graph is moved last within the same request. Readers (``RemoteStore``) read it first and
 then name the union graph *of that build* as their default graph, so a query over the default graph sees
@@ -90,11 +99,8 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     def text_of(name: str) -> bytes:
         return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph() if name == union else ox.NamedNode(name))
 
-    start = time.perf_counter()
     # a graph without statements is not written: N-Quads cannot say it, and no query finds anything in it
-    digests = {name: d for name, d in ((g.value, _digest(text_of(g.value))) for g in db.named_graphs()) if d}
-    named = sorted(digests)
-    say(f"engine: {len(named)} graphs of the build read and digested ({time.perf_counter() - start:.2f} s)")
+    named = sorted(g.value for g in db.named_graphs() if next(db.quads_for_pattern(None, None, None, g), None))
 
     remote = RemoteStore(endpoint, timeout_s=timeout_s)
     try:
@@ -105,30 +111,40 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
         old = None
     dialect = remote.dialect or Dialect()
     live = set(old.graphs) if old else set()
-    old_digests = _live_digests(remote) if old else {}
     # the live union stays for the readers that still name it; the one before it goes
     keep = old.union if old and old.union != union else None
     drop = sorted(live - set(named)) + ([old.previous_union] if old and old.previous_union not in (None, union, keep) else [])
-    identity = ox.serialize(_identity_triples(info, named, union, keep, digests), format=ox.RdfFormat.N_TRIPLES)
 
-    # Where each graph goes. A graph no reader names yet (not in the live build: a new source, every graph on
-    # a first load, the union of a build not yet live) is written in place; a live graph whose statements
+    # Where each graph goes. A graph no reader names yet (not in the live build: a new source, every graph on a
+    # first load, the union of a build not yet live) is written in place; a live graph whose statements
     # are unchanged (same digest) is left as it is; a changed live graph and the identity go to staging
-    # graphs, put in place by the switch.
-    unchanged = {g for g in named if g in live and old_digests.get(g) == digests[g]}
+    # graphs, put in place by the switch. Only the live graphs are read before the writing starts (to
+    # compare digests); the others are read once, while they are written.
+    start = time.perf_counter()
+    old_digests = _live_digests(remote) if old else {}
+    digests = {g: _digest(text_of(g)) for g in named if g in live}
+    unchanged = {g for g in digests if old_digests.get(g) == digests[g]}
     if old is not None and union in (old.union, old.previous_union):
         unchanged.add(union)  # this very build's union, live or kept: a build's union never changes
-    staged = [g for g in named if g in live and g not in unchanged] + [BUILD_GRAPH]
-    staging = {name: f"{STAGING_PREFIX}{info['build_id']}:{n}" for n, name in enumerate(sorted(staged))}
+    if old is not None:
+        say(f"engine: {len(digests)} live graphs compared by digest ({time.perf_counter() - start:.2f} s)")
+    staged = [g for g in named if g in live and g not in unchanged]
+    staging = {name: f"{STAGING_PREFIX}{info['build_id']}:{n}" for n, name in enumerate(sorted(staged + [BUILD_GRAPH]))}
     in_place = [g for g in named + [union] if g not in live and g not in staging and g not in unchanged]
     written = list(staging.values()) + in_place
 
     def graphs() -> Iterator[tuple[str, bytes]]:
-        """(where it goes, its N-Triples) for each graph to write, one at a time."""
+        """(where it goes, its N-Triples) for each graph to write, one at a time; the identity last, when
+        every graph's digest is known."""
         for name in in_place:
-            yield name, text_of(name)
-        for name, stage in staging.items():
-            yield stage, identity if name == BUILD_GRAPH else text_of(name)
+            text = text_of(name)
+            if name != union:
+                digests[name] = _digest(text)
+            yield name, text
+        for name in staged:
+            yield staging[name], text_of(name)
+        yield staging[BUILD_GRAPH], ox.serialize(_identity_triples(info, named, union, keep, digests),
+                                                 format=ox.RdfFormat.N_TRIPLES)
 
     start = time.perf_counter()
     try:
