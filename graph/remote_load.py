@@ -80,7 +80,8 @@ def _identity_triples(info: dict[str, Any], named: list[str], union: str, previo
         triples.append(ox.Triple(subject, ox.NamedNode(BUILD_PREVIOUS), ox.NamedNode(previous)))
     triples += [ox.Triple(subject, ox.NamedNode(BUILD_NAMED), ox.NamedNode(g)) for g in named]
     # "<sha256> <graph IRI>": the next publish leaves a graph whose digest it shares alone (readers ignore these)
-    triples += [ox.Triple(subject, ox.NamedNode(BUILD_DIGEST), ox.Literal(f"{d} {g}")) for g, d in (digests or {}).items()]
+    triples += [ox.Triple(subject, ox.NamedNode(BUILD_DIGEST), ox.Literal(f"{d} {g}"))
+                for g, d in (digests or {}).items()]
     return triples
 
 
@@ -97,7 +98,8 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     union = UNION_PREFIX + info["build_id"]
 
     def text_of(name: str) -> bytes:
-        return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph() if name == union else ox.NamedNode(name))
+        graph = ox.DefaultGraph() if name == union else ox.NamedNode(name)
+        return db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
 
     # a graph without statements is not written: N-Quads cannot say it, and no query finds anything in it
     named = sorted(g.value for g in db.named_graphs() if next(db.quads_for_pattern(None, None, None, g), None))
@@ -113,7 +115,9 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
     live = set(old.graphs) if old else set()
     # the live union stays for the readers that still name it; the one before it goes
     keep = old.union if old and old.union != union else None
-    drop = sorted(live - set(named)) + ([old.previous_union] if old and old.previous_union not in (None, union, keep) else [])
+    drop = sorted(live - set(named))
+    if old and old.previous_union not in (None, union, keep):
+        drop.append(old.previous_union)
 
     # Where each graph goes. A graph no reader names yet (not in the live build: a new source, every graph on a
     # first load, the union of a build not yet live) is written in place; a live graph whose statements
