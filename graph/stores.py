@@ -196,6 +196,13 @@ class Dialect:
     name = "sparql11"
     # How many operations one SPARQL Update request may hold; None: any number, applied as one transaction.
     update_operations: int | None = None
+    # Whether the Graph Store URL without ``graph=`` takes a whole dataset (N-Quads by POST), so that a build
+    # is loaded in a few requests instead of one per graph (graph.remote_load).
+    dataset_upload = True
+
+    def replace_graph(self, source: str, target: str) -> list[str]:
+        """The update operations that put graph ``source`` in place of ``target`` and leave no ``source``."""
+        return [f"MOVE GRAPH <{source}> TO GRAPH <{target}>"]
 
     def adapt(self, text: str) -> str:
         """The query as this engine answers it like the standard (unchanged here)."""
@@ -225,6 +232,8 @@ class VirtuosoDialect(Dialect):
     # A request of 2,130 MOVEs (a 100k build's switch) is refused: "SQ200: Query too large". Virtuoso
     # commits each operation of a request on its own anyway, so several requests lose no atomicity it had.
     update_operations = 500
+    # Its Graph Store (/sparql-graph-crud) takes one graph per request: a build goes graph by graph.
+    dataset_upload = False
 
     def adapt(self, text: str) -> str:
         return typed_non_ascii_strings(guard_date_parts(text)[0])[0]
