@@ -611,7 +611,7 @@ class RemoteStore:
         cached = self._identity
         if cached is not None and not refresh and time.monotonic() - cached[0] < self.refresh_s:
             return cached[1]
-        live = read_identity(self)
+        live = read_identity(self, cached[1] if cached is not None else None)
         self._identity = (time.monotonic(), live)
         return live
 
@@ -687,20 +687,57 @@ class Live:
         return frozenset(self.graphs)
 
 
-def read_identity(remote: RemoteStore) -> Live:
-    """The live build's build.json, named graphs and union graph, read from :data:`BUILD_GRAPH` in one
-    query (so all come from the same build). :class:`EngineError` when no build was loaded."""
-    text = (f"SELECT ?p ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> ?p ?v "
-            f"FILTER(?p IN (<{BUILD_INFO}>, <{BUILD_NAMED}>, <{BUILD_UNION}>, <{BUILD_PREVIOUS}>)) }} }}")
-    body, headers = remote._post_query(text, None, dataset=False)
+# The most graph names one request reads: below Virtuoso's default ResultSetMaxRows (10,000), which cuts
+# an answer short without an error; a 1M build has 15,199 graphs.
+IDENTITY_PAGE = 5000
+
+
+def read_identity(remote: RemoteStore, known: Live | None = None) -> Live:
+    """The live build's build.json, named graphs and union graph, from :data:`BUILD_GRAPH`. The head (which
+    build: its record and union) is one small query; the graph names come in pages of
+    :data:`IDENTITY_PAGE`, in order, and the head is read again after them, so a switch in between is
+    seen and the read starts over. ``known``: the build read before, returned as it is if still live (the
+    names are not read again). :class:`EngineError` when no build was loaded, or when the engine answers
+    fewer names than it holds (a row cap below a page)."""
+    for _attempt in range(3):
+        info, union, previous, count = _identity_head(remote)
+        if known is not None and known.union == union and known.info == info:
+            return known
+        graphs: list[str] = []
+        while len(graphs) < count:
+            text = (f"SELECT ?g WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_NAMED}> ?g }} }} "
+                    f"ORDER BY ?g LIMIT {IDENTITY_PAGE} OFFSET {len(graphs)}")
+            page = [row["g"].value for row in _parse(*remote._post_query(text, None, dataset=False))]
+            if len(page) < min(IDENTITY_PAGE, count - len(graphs)):
+                if _identity_head(remote)[1] != union:
+                    break  # a switch while reading: start over
+                raise EngineError(
+                    f"The engine at {_safe(remote.endpoint.query_url)} answered {len(page)} of the build's "
+                    f"graph names where {min(IDENTITY_PAGE, count - len(graphs))} were asked: its row cap is "
+                    f"below {IDENTITY_PAGE} (Virtuoso: raise ResultSetMaxRows in virtuoso.ini).")
+            graphs += page
+        else:
+            if _identity_head(remote)[1] == union:
+                return Live(info, sorted(graphs), union, previous)
+    raise EngineError(f"The engine at {_safe(remote.endpoint.query_url)} switched builds three times while its "
+                      "graph names were read; try again.")
+
+
+def _identity_head(remote: RemoteStore) -> tuple[dict[str, Any], str, str | None, int]:
+    """(build record, union graph, previous union, number of named graphs) of the live build."""
+    text = (f"SELECT ?p ?v WHERE {{ {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> ?p ?v "
+            f"FILTER(?p IN (<{BUILD_INFO}>, <{BUILD_UNION}>, <{BUILD_PREVIOUS}>)) }} }} UNION "
+            f"{{ SELECT (<{BUILD_NAMED}> AS ?p) (COUNT(?g) AS ?v) WHERE {{ GRAPH <{BUILD_GRAPH}> "
+            f"{{ <{BUILD_GRAPH}> <{BUILD_NAMED}> ?g }} }} }} }}")
     info: dict[str, Any] | None = None
-    graphs, union, previous = [], None, None
-    for row in _parse(body, headers):
+    union = previous = None
+    count = 0
+    for row in _parse(*remote._post_query(text, None, dataset=False)):
         p = row["p"].value
         if p == BUILD_INFO:
             info = json.loads(row["v"].value)
         elif p == BUILD_NAMED:
-            graphs.append(row["v"].value)
+            count = int(row["v"].value)
         elif p == BUILD_UNION:
             union = row["v"].value
         else:
@@ -708,7 +745,7 @@ def read_identity(remote: RemoteStore) -> Live:
     if info is None or union is None:
         raise EngineError(f"The engine at {_safe(remote.endpoint.query_url)} holds no Dân vận build: load one "
                           f"with `danvan build --endpoint {_safe(remote.endpoint.query_url)}`.")
-    return Live(info, sorted(graphs), union, previous)
+    return info, union, previous, count
 
 
 def _media(headers: dict[str, str]) -> str:
