@@ -152,6 +152,10 @@ def publish(build_dir: Path, endpoint: Endpoint, *, progress: Progress | None = 
 
     start = time.perf_counter()
     try:
+        if dialect.dataset_upload:
+            # a POST of N-Quads adds to what a graph holds: first clear what a publish killed before it could
+            # clean up may have left under these names (no reader names them; a PUT replaces anyway)
+            _drop(remote, endpoint, written, dialect.update_operations)
         requests = _upload(remote, endpoint.store_url, dialect, graphs())
         del db
         say(f"engine: {len(in_place)} graphs written in place, {len(staging)} staged, {len(unchanged)} left unchanged, "
@@ -260,11 +264,15 @@ def _graph_url(store_url: str, graph: str) -> str:
     return f"{store_url}{'&' if '?' in store_url else '?'}graph={quote(graph, safe='')}"
 
 
+def _drop(remote: RemoteStore, endpoint: Endpoint, names: list[str], per_request: int | None) -> None:
+    size = min(per_request or 1000, 1000)
+    for i in range(0, len(names), size):
+        remote.request(endpoint.updates, content_type="application/sparql-update",
+                       data=" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names[i:i + size]).encode("utf-8"))
+
+
 def _drop_quietly(remote: RemoteStore, endpoint: Endpoint, names: list[str], per_request: int | None) -> None:
-    size = per_request or len(names) or 1
     try:
-        for i in range(0, len(names), size):
-            remote.request(endpoint.updates, content_type="application/sparql-update",
-                           data=" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names[i:i + size]).encode("utf-8"))
+        _drop(remote, endpoint, names, per_request)
     except Exception:  # the load's own error is the one to report; leftovers are named by build id
         pass
