@@ -695,7 +695,7 @@ IDENTITY_PAGE = 5000
 def read_identity(remote: RemoteStore, known: Live | None = None) -> Live:
     """The live build's build.json, named graphs and union graph, from :data:`BUILD_GRAPH`. The head (which
     build: its record and union) is one small query; the graph names come in pages of
-    :data:`IDENTITY_PAGE`, in order, and the head is read again after them, so a switch in between is
+    :data:`IDENTITY_PAGE`, in order (each after the last one read), and the head is read again after them, so a switch in between is
     seen and the read starts over. ``known``: the build read before, returned as it is if still live (the
     names are not read again). :class:`EngineError` when no build was loaded, or when the engine answers
     fewer names than it holds (a row cap below a page)."""
@@ -705,8 +705,10 @@ def read_identity(remote: RemoteStore, known: Live | None = None) -> Live:
             return known
         graphs: list[str] = []
         while len(graphs) < count:
-            text = (f"SELECT ?g WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_NAMED}> ?g }} }} "
-                    f"ORDER BY ?g LIMIT {IDENTITY_PAGE} OFFSET {len(graphs)}")
+            # each page after the last name read (not OFFSET: Virtuoso refuses to sort past its row cap)
+            after = f"FILTER(STR(?g) > {ox.Literal(graphs[-1])})" if graphs else ""
+            text = (f"SELECT ?g WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{BUILD_NAMED}> ?g }} {after} }} "
+                    f"ORDER BY STR(?g) LIMIT {IDENTITY_PAGE}")
             page = [row["g"].value for row in _parse(*remote._post_query(text, None, dataset=False))]
             if len(page) < min(IDENTITY_PAGE, count - len(graphs)):
                 if _identity_head(remote)[1] != union:
