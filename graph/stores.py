@@ -219,6 +219,10 @@ class Dialect:
     def timed_out(self, status: int, body: str) -> bool:
         return False
 
+    def row_cap_reached(self, headers: dict[str, str]) -> int | None:
+        """The engine's own row cap when this answer reached it (it may have been cut short), else None."""
+        return None
+
 
 class VirtuosoDialect(Dialect):
     """Virtuoso 7: an "anytime" query over ``timeout`` (ms) or ``MaxQueryExecutionTime`` answers a
@@ -243,6 +247,12 @@ class VirtuosoDialect(Dialect):
 
     def partial(self, headers: dict[str, str]) -> bool:
         return headers.get("x-sql-state", "").upper() == "S1TAT"
+
+    def row_cap_reached(self, headers: dict[str, str]) -> int | None:
+        # ResultSetMaxRows cuts an answer short without an error; X-SPARQL-MaxRows comes with an answer of
+        # exactly that many rows (measured: none below it), so one that reached it is never passed on as whole
+        cap = headers.get("x-sparql-maxrows", "")
+        return int(cap) if cap.isdigit() else None
 
     def timed_out(self, status: int, body: str) -> bool:
         # SR171 "Transaction timed out", S1T00 "timeout" (the SQL states Virtuoso answers an expired query with)
@@ -444,6 +454,12 @@ class RemoteStore:
             self.dialect = detect_dialect(got)
         if self.dialect.partial(got):
             raise QueryTimeout(self._late(deadline_s))
+        cap = self.dialect.row_cap_reached(got)
+        if cap is not None:
+            raise RowLimitExceeded(
+                f"The engine stopped the answer at its own row cap of {cap} rows, so it may be incomplete; narrow "
+                f"the query (or raise the engine's cap — Virtuoso: ResultSetMaxRows — above DANVAN_MAX_ROWS).",
+                cap)
         return body, got
 
     def _late(self, deadline_s: float | None) -> str:
