@@ -10,6 +10,7 @@ test extra).
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,29 @@ def backend(request, store_dir, loaded):
 def embedded(store_dir):
     _build, db, info = builds.open_live(store_dir)
     return EmbeddedStore(db, info)
+
+
+@pytest.fixture(scope="session")
+def many_graphs_build():
+    """``make(folder, graphs)``: a build folder with that many source graphs (see below)."""
+    return _many_graphs_build
+
+
+def _many_graphs_build(folder, graphs: int):
+    """A build folder as `danvan build` leaves it, holding ``graphs`` one-statement source graphs and their
+    union: as many graphs as a 100k-triple build of articles has."""
+    import pyoxigraph as ox
+
+    build_dir = folder / "20260101T000000000000Z-many"
+    build_dir.mkdir()
+    db = ox.Store(str(builds.data_path(build_dir)))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for n in range(graphs):
+        triple = (ox.NamedNode(f"https://w3id.org/danvan/id/work/w{n}"), label, ox.Literal(f"w{n}"))
+        db.add(ox.Quad(*triple, ox.NamedNode(f"https://w3id.org/danvan/id/source/s{n}")))
+        db.add(ox.Quad(*triple, ox.DefaultGraph()))
+    db.flush()
+    del db
+    (build_dir / builds.BUILD_INFO).write_text(json.dumps({"build_id": build_dir.name, "triples": graphs,
+                                                    "quads": 2 * graphs}), encoding="utf-8")
+    return build_dir

@@ -79,30 +79,9 @@ def test_the_entity_page_shows_the_build_only(leftovers, store_dir):
     assert MARK not in html and "a-source-of-a-previous-build" not in html and "organization/leak" not in html
 
 
-def hundreds_of_sources(folder, graphs: int):
-    """A build folder holding ``graphs`` one-statement source graphs and their union (as
-    tests/stores/test_switch.py's, smaller)."""
-    import json
-
-    from graph import store as builds
-
-    build_dir = folder / "20260101T000000000000Z-hundreds"
-    build_dir.mkdir()
-    db = ox.Store(str(builds.data_path(build_dir)))
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for n in range(graphs):
-        triple = (ox.NamedNode(f"https://w3id.org/danvan/id/work/w{n}"), label, ox.Literal(f"w{n}"))
-        db.add(ox.Quad(*triple, ox.NamedNode(f"https://w3id.org/danvan/id/source/s{n}")))
-        db.add(ox.Quad(*triple, ox.DefaultGraph()))
-    db.flush()
-    del db
-    (build_dir / builds.BUILD_INFO).write_text(json.dumps({"build_id": build_dir.name, "triples": graphs}),
-                                               encoding="utf-8")
-    return build_dir
-
 
 @pytest.mark.parametrize("name", ENGINES)
-def test_graph_queries_over_hundreds_of_sources(loader, loaded, store_dir, tmp_path, name):
+def test_graph_queries_over_hundreds_of_sources(loader, loaded, store_dir, tmp_path, name, many_graphs_build):
     """Both ways of sending a `GRAPH` query answer past 100 graphs (Virtuoso echoes one header per graph
     named in the request, and Python's http.client refused more than 100)."""
     from graph import store as builds
@@ -112,7 +91,7 @@ def test_graph_queries_over_hundreds_of_sources(loader, loaded, store_dir, tmp_p
     load = loader(name, engine)
     reader = RemoteStore(endpoint, refresh_s=0)
     try:
-        publish(hundreds_of_sources(tmp_path, 300), load)
+        publish(many_graphs_build(tmp_path, 300), load)
         text = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         for listed in (False, True):
             assert int(next(iter(reader.query(text, listed=listed)))["n"].value) == 300

@@ -67,7 +67,7 @@ QUERIES = [
     f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o MINUS {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}p> ?o }} }} }}",
     f"SELECT ?x ?g WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}p> ?o }} BIND(STR(?g) AS ?x) }}",
     f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}p> ?o . GRAPH ?h {{ ?d <{EX}p> <{EX}a> }} }} }}",
-    f"SELECT * WHERE {{ GRAPH ?g {{ }} }}",
+    "SELECT * WHERE { GRAPH ?g { } }",
     f"ASK {{ GRAPH ?g {{ <{EX}a> <{EX}p> <{EX}leak> }} }}",
     f"ASK {{ GRAPH ?g {{ <{EX}a> <{EX}p> <{EX}c> }} }}",
     f"SELECT ?g WHERE {{ {{ GRAPH ?g {{ ?s <{EX}holder> ?o }} }} UNION {{ GRAPH ?g {{ ?s <{EX}headline> ?o }} }} }} "

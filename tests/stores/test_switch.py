@@ -155,28 +155,8 @@ def test_the_engine_keeps_the_builds_identity_not_its_whole_build_json():
     assert kept == {k: info[k] for k in ("build_id", "built_at", "triples", "quads", "inferred")}
 
 
-def many_graphs_build(folder, graphs: int):
-    """A build folder as `danvan build` leaves it, holding ``graphs`` one-statement source graphs and their
-    union: as many graphs as a 100k-triple build of articles has."""
-    import pyoxigraph as ox
-
-    build_dir = folder / "20260101T000000000000Z-many"
-    build_dir.mkdir()
-    db = ox.Store(str(builds.data_path(build_dir)))
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for n in range(graphs):
-        triple = (ox.NamedNode(f"https://w3id.org/danvan/id/work/w{n}"), label, ox.Literal(f"w{n}"))
-        db.add(ox.Quad(*triple, ox.NamedNode(f"https://w3id.org/danvan/id/source/s{n}")))
-        db.add(ox.Quad(*triple, ox.DefaultGraph()))
-    db.flush()
-    del db
-    (build_dir / builds.BUILD_INFO).write_text(json.dumps({"build_id": build_dir.name, "triples": graphs,
-                                                    "quads": 2 * graphs}), encoding="utf-8")
-    return build_dir
-
-
 @pytest.mark.parametrize("name", ENGINES)
-def test_a_build_of_thousands_of_sources_switches_in(loader, loaded, store_dir, tmp_path, name):
+def test_a_build_of_thousands_of_sources_switches_in(loader, loaded, store_dir, tmp_path, name, many_graphs_build):
     # Virtuoso 7.2 refuses one update of 2,130 MOVEs ("SQ200: Query too large"): its switch is split
     engine, endpoint = loaded(name)
     load = loader(name, engine)
